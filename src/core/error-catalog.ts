@@ -1,0 +1,57 @@
+/**
+ * The catalog of stable Sluice error codes. Codes never change meaning once released;
+ * the hint tells the operator what to do. Ranges:
+ *   1xxx config · 2xxx source · 3xxx targets · 4xxx pipeline · 5xxx metadata store · 6xxx CLI
+ */
+export type ErrorKind =
+  /** Transient: try again soon (network blip, lock timeout). */
+  | 'retryable'
+  /** The other side is unavailable or overloaded: retry with exponential backoff. */
+  | 'backoff'
+  /** The data itself is rejected: retrying will not help, send it to the dead-letter store. */
+  | 'unrecoverable'
+  /** The run cannot continue (bad config, lost binlog position): stop with a clear message. */
+  | 'fatal';
+
+export interface CatalogEntry {
+  readonly kind: ErrorKind;
+  readonly title: string;
+  readonly hint: string;
+}
+
+export const errorCatalog = {
+  SLUICE_1001: { kind: 'fatal', title: 'Config file cannot be read', hint: 'Check the path given with -c/--config and its permissions.' },
+  SLUICE_1002: { kind: 'fatal', title: 'Config file is not valid YAML', hint: 'Fix the YAML syntax at the reported line and column.' },
+  SLUICE_1003: { kind: 'fatal', title: 'Config value is invalid', hint: 'Fix the value at the reported path; the message lists what is allowed.' },
+  SLUICE_1004: { kind: 'fatal', title: 'Environment variable is not set', hint: 'Export the variable, or give a default with ${NAME:-default}.' },
+  SLUICE_1005: { kind: 'fatal', title: 'Rule is invalid', hint: 'Fix the rule at the reported path (column names, template, formats).' },
+
+  SLUICE_2001: { kind: 'backoff', title: 'Source database unreachable', hint: 'Check host, port, credentials and that the server accepts connections from this host.' },
+  SLUICE_2002: { kind: 'fatal', title: 'Binary log is disabled', hint: 'Start the server with log_bin (e.g. --log-bin) and restart it.' },
+  SLUICE_2003: { kind: 'fatal', title: 'binlog_format is not ROW', hint: "Run SET GLOBAL binlog_format='ROW' and set it in my.cnf." },
+  SLUICE_2004: { kind: 'fatal', title: 'binlog_row_image is not FULL', hint: "Run SET GLOBAL binlog_row_image='FULL' and set it in my.cnf." },
+  SLUICE_2005: { kind: 'fatal', title: 'binlog_row_metadata is not FULL', hint: "Run SET GLOBAL binlog_row_metadata='FULL' (MySQL 8 / MariaDB 10.5+); without it, replaying across DDL silently corrupts rows." },
+  SLUICE_2006: { kind: 'fatal', title: 'Missing replication privileges', hint: "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO the Sluice user." },
+  SLUICE_2007: { kind: 'fatal', title: 'server_id clashes with the source or another replica', hint: 'Set source.serverId to a number unique in the replication topology.' },
+  SLUICE_2008: { kind: 'fatal', title: 'Binlog position is no longer available', hint: 'The server purged the binlog holding the checkpoint. Take a new snapshot, then `sluice position set`.' },
+  SLUICE_2009: { kind: 'backoff', title: 'Binlog stream interrupted', hint: 'Sluice reconnects from the last checkpoint; check the source server if this repeats.' },
+  SLUICE_2010: { kind: 'unrecoverable', title: 'Row event cannot be decoded', hint: 'The row was written under another schema; make sure binlog_row_metadata=FULL was set before it was written.' },
+  SLUICE_2011: { kind: 'fatal', title: 'Invalid start position', hint: 'Use latest, FILE:POS (e.g. mysql-bin.000003:4) or gtid:DOMAIN-SERVER-SEQ.' },
+
+  SLUICE_3001: { kind: 'backoff', title: 'Target unreachable', hint: 'Check the target address and that it is running; Sluice retries with backoff.' },
+  SLUICE_3002: { kind: 'unrecoverable', title: 'Target rejected the data', hint: 'Inspect the dead-letter entry for the rejected rows and the reason; fix the rule or the target, then replay.' },
+  SLUICE_3003: { kind: 'backoff', title: 'Target timed out', hint: 'Raise the target timeout or lower the batch size if this repeats.' },
+  SLUICE_3004: { kind: 'fatal', title: 'Unknown target type', hint: 'Use one of the registered target types listed in docs/config-reference.md.' },
+  SLUICE_3005: { kind: 'retryable', title: 'Target returned a server error', hint: 'Sluice retries; check the target logs if this repeats.' },
+  SLUICE_3006: { kind: 'unrecoverable', title: 'Row has no value for the key', hint: 'The key column is missing or NULL; fix the key settings of the rule.' },
+
+  SLUICE_4001: { kind: 'fatal', title: 'Batch dead-lettered and policy is stop', hint: 'Inspect the dead-letter store, fix the cause, then restart; the checkpoint did not pass the failed batch.' },
+  SLUICE_4002: { kind: 'fatal', title: 'Pipeline aborted', hint: 'See the preceding error for the cause.' },
+
+  SLUICE_5001: { kind: 'backoff', title: 'Metadata store unavailable', hint: 'Check the metadata store connection (metadata.url) and disk space.' },
+  SLUICE_5002: { kind: 'fatal', title: 'Metadata store schema is newer than this Sluice', hint: 'Upgrade Sluice; the store was migrated by a newer version.' },
+
+  SLUICE_6001: { kind: 'fatal', title: 'Invalid command-line argument', hint: 'Run `sluice help <command>` for the accepted arguments.' },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof errorCatalog;

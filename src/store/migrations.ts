@@ -1,0 +1,67 @@
+import { sluiceError } from '../core/errors.ts';
+import type { Dialect, SqlDriver } from './sql-driver.ts';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (d: Dialect) => readonly string[];
+}
+
+const types = (d: Dialect) => ({
+  id: d === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : d === 'mysql' ? 'BIGINT AUTO_INCREMENT PRIMARY KEY' : 'BIGSERIAL PRIMARY KEY',
+  text: d === 'mysql' ? 'LONGTEXT' : 'TEXT',
+  name: 'VARCHAR(191)',
+  int: 'BIGINT',
+});
+
+/** Ordered, append-only. Never edit a released migration: add a new one. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'checkpoints and dead letters',
+    up: (d) => {
+      const t = types(d);
+      return [
+        `CREATE TABLE sluice_checkpoints (
+           pipeline ${t.name} NOT NULL PRIMARY KEY,
+           position ${t.text} NOT NULL,
+           updated_at ${t.int} NOT NULL)`,
+        `CREATE TABLE sluice_dead_letters (
+           id ${t.id},
+           pipeline ${t.name} NOT NULL,
+           target ${t.name} NOT NULL,
+           created_at ${t.int} NOT NULL,
+           error_code VARCHAR(32) NOT NULL,
+           error_message ${t.text} NOT NULL,
+           attempts INTEGER NOT NULL,
+           position ${t.text} NOT NULL,
+           event_count INTEGER NOT NULL,
+           payload ${t.text} NOT NULL,
+           status VARCHAR(16) NOT NULL)`,
+        `CREATE INDEX sluice_dead_letters_pipeline ON sluice_dead_letters (pipeline, status, id)`,
+      ];
+    },
+  },
+];
+
+/** Brings the store schema up to date; refuses a store migrated by a newer Sluice. */
+export async function migrate(db: SqlDriver): Promise<void> {
+  await db.run(`CREATE TABLE IF NOT EXISTS sluice_migrations (version INTEGER NOT NULL PRIMARY KEY, name VARCHAR(191) NOT NULL, applied_at BIGINT NOT NULL)`);
+  await db.transaction(async (tx) => {
+    if (tx.dialect === 'mysql') await tx.run('SELECT GET_LOCK(?, 30)', ['sluice_migrations']);
+    if (tx.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7734001)');
+    const rows = await tx.all<{ version: number | string }>('SELECT version FROM sluice_migrations');
+    const applied = new Set(rows.map((r) => Number(r.version)));
+    const latest = migrations.at(-1)!.version;
+    const newest = Math.max(0, ...applied);
+    if (newest > latest) {
+      throw sluiceError('SLUICE_5002', `store is at schema version ${newest}, this Sluice knows up to ${latest}`);
+    }
+    for (const m of migrations) {
+      if (applied.has(m.version)) continue;
+      for (const statement of m.up(tx.dialect)) await tx.run(statement);
+      await tx.run('INSERT INTO sluice_migrations (version, name, applied_at) VALUES (?, ?, ?)', [m.version, m.name, Date.now()]);
+    }
+    if (tx.dialect === 'mysql') await tx.run('SELECT RELEASE_LOCK(?)', ['sluice_migrations']);
+  });
+}
