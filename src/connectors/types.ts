@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ChangeEvent, Row, Value } from '../core/event.ts';
 import type { Logger } from '../core/logger.ts';
-import type { CompiledRule } from '../rules/compile-rule.ts';
+import type { CompiledRule } from '../rules/compiled-rule.ts';
 
 /**
  * One row change as a target sees it: the source event plus the rule-transformed rows.

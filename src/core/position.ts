@@ -28,7 +28,7 @@ export function parsePosition(text: string): BinlogPosition {
   const colon = filePos.lastIndexOf(':');
   const file = filePos.slice(0, colon);
   const pos = Number(filePos.slice(colon + 1));
-  if (colon <= 0 || !Number.isSafeInteger(pos) || pos < 4) {
+  if (colon < 0 || (colon === 0 && !gtid) || !Number.isSafeInteger(pos) || pos < 4) {
     throw sluiceError('SLUICE_2011', `"${text}" is not FILE:POS with POS >= 4`, { details: { value: text } });
   }
   return gtid ? { file, pos, gtid } : { file, pos };

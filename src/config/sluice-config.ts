@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { connectorSpecs } from '../connectors/registry.ts';
+import { pipelineSchema } from '../pipeline/spec.ts';
+import { ruleSchema } from '../rules/rule-schema.ts';
+import { mysqlSourceSchema } from '../sources/mysql/spec.ts';
+
+const nameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use letters, digits, _ . - (at most 100)');
+
+/** One `targets[i]` entry per registered connector, discriminated by `type`. */
+function targetSchema() {
+  const variants = connectorSpecs.map((spec) => z.object({
+    type: z.literal(spec.type),
+    name: nameSchema.optional().meta({ description: 'Target name in metrics, logs and the dead-letter store; defaults to the type, numbered when repeated.' }),
+    [spec.type]: spec.options,
+    rules: z.array(ruleSchema.and(z.object({ [spec.type]: spec.mapping.optional() }))).optional()
+      .meta({ description: 'Per-table rules. When given, only tables matched by a rule reach this target; without rules every captured table does.' }),
+  }).strict());
+  return z.discriminatedUnion('type', variants as unknown as [z.ZodObject, ...z.ZodObject[]], {
+    error: (issue) => issue.code === 'invalid_union' ? `unknown target type; use one of: ${connectorSpecs.map((s) => s.type).join(', ')}` : undefined,
+  });
+}
+
+export const sluiceConfigSchema = z.object({
+  name: nameSchema.default('default').meta({ description: 'Pipeline name: the key of its checkpoint and dead letters in the metadata store.' }),
+  dataDir: z.string().default('./.sluice').meta({ description: 'Directory for the embedded metadata store.' }),
+  metadata: z.object({
+    url: z.string().optional().meta({ description: 'Metadata store: `sqlite:PATH` (default `sqlite:<dataDir>/sluice.db`), `mysql://user:pass@host/db` or `postgres://user@host/db` for several nodes.' }),
+  }).strict().default({}),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }).strict().default({ level: 'info' }),
+  metrics: z.object({
+    listen: z.string().regex(/^[^:]+:\d+$/, 'use HOST:PORT, e.g. 127.0.0.1:9464').optional()
+      .meta({ description: 'Serve Prometheus metrics on HOST:PORT at /metrics (and /healthz).' }),
+  }).strict().default({}),
+  source: mysqlSourceSchema,
+  pipeline: pipelineSchema.prefault({}),
+  targets: z.array(targetSchema()).min(1, 'configure at least one target'),
+}).strict();
+
+export type SluiceConfig = z.output<typeof sluiceConfigSchema>;
+export type TargetConfig = SluiceConfig['targets'][number] & { readonly name?: string; readonly rules?: readonly Record<string, unknown>[] };
+
+/** Target names as used in metrics: the configured name, else the type (numbered when repeated). */
+export function targetNames(config: SluiceConfig): string[] {
+  const seen = new Map<string, number>();
+  return (config.targets as { type: string; name?: string }[]).map((t) => {
+    if (t.name) return t.name;
+    const n = (seen.get(t.type) ?? 0) + 1;
+    seen.set(t.type, n);
+    return n === 1 ? t.type : `${t.type}-${n}`;
+  });
+}
+
+export function storeUrl(config: SluiceConfig): string {
+  return config.metadata.url ?? `sqlite:${config.dataDir}/sluice.db`;
+}

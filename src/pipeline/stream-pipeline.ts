@@ -1,0 +1,122 @@
+import type { SluiceConfig } from '../config/sluice-config.ts';
+import { errorMessage, type SluiceError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import { formatPosition, parseStartPosition, type BinlogPosition } from '../core/position.ts';
+import { BinlogSource, type ResumeFrom } from '../sources/mysql/binlog-source.ts';
+import type { MetadataStore } from '../store/metadata-store.ts';
+import type { Batch } from './batch.ts';
+import { buildTargets } from './build-targets.ts';
+import { ChangeQueue } from './change-queue.ts';
+import { Checkpointer } from './checkpointer.ts';
+import { backoffDelay, sleep } from './retry.ts';
+import { TargetRunner } from './target-runner.ts';
+
+export interface StreamDeps {
+  readonly store: MetadataStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Called once the binlog stream is connected and positioned. */
+  readonly onStarted?: () => void;
+}
+
+/**
+ * binlog → queue → batches → every target → checkpoint. At-least-once: the checkpoint moves only
+ * to the end of a batch that every target acknowledged (or dead-lettered), and always on a
+ * transaction boundary. Aborting `signal` finishes the batch in flight, saves the checkpoint and returns.
+ */
+export class StreamPipeline {
+  private readonly config: SluiceConfig;
+  private readonly deps: StreamDeps;
+
+  constructor(config: SluiceConfig, deps: StreamDeps) {
+    this.config = config;
+    this.deps = deps;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { config, deps } = this;
+    const { logger, metrics, store } = deps;
+    const p = config.pipeline;
+    const targets = await buildTargets(config, logger);
+    for (const t of targets) await t.sink.open(signal);
+    const runners = targets.map((t) => new TargetRunner({
+      pipeline: config.name, name: t.name, sink: t.sink, rules: t.rules, retry: p.retry, onFailure: p.onFailure,
+      maxRows: p.batch.maxRows, store, metrics, logger,
+    }));
+    const checkpointer = new Checkpointer(config.name, store, metrics, logger, p.checkpointInterval);
+    const queue = new ChangeQueue({ maxRows: p.batch.maxRows, maxBytes: p.batch.maxBytes, flushInterval: p.batch.flushInterval, maxQueueBytes: p.queue.maxBytes });
+    const stored = await store.getCheckpoint(config.name);
+    let resume: ResumeFrom = stored ? { kind: 'checkpoint', position: stored.position } : parseStartPosition(config.source.start);
+    let lastQueued: BinlogPosition | undefined;
+    let fatal: SluiceError | undefined;
+    let source: BinlogSource | undefined;
+    let restarts = 0;
+    const stopLoop = new AbortController();
+    const loopSignal = AbortSignal.any([signal, stopLoop.signal]);
+
+    const onSourceError = (err: SluiceError): void => {
+      if (err.kind === 'fatal' || loopSignal.aborted) {
+        fatal = err;
+        stopLoop.abort(err);
+        return;
+      }
+      logger.warn({ code: err.code, err: err.message }, 'binlog stream interrupted; reconnecting');
+      if (lastQueued) resume = { kind: 'checkpoint', position: lastQueued };
+      void (async () => {
+        await sleep(backoffDelay({ attempts: 0, initialDelay: 500, maxDelay: 30_000 }, Math.min(restarts++, 10)), loopSignal).catch(() => undefined);
+        if (!loopSignal.aborted) await startSource().catch(onSourceError);
+      })();
+    };
+    const startSource = async (): Promise<void> => {
+      const s = new BinlogSource({
+        config: config.source, from: resume, logger, onError: onSourceError,
+        onTransaction: (txn) => {
+          lastQueued = txn.position;
+          queue.push(txn);
+        },
+      });
+      source = s;
+      queue.onPressure = (full) => (full ? s.pause() : s.resume());
+      await s.start();
+      restarts = 0;
+      logger.info({ from: resume.kind === 'checkpoint' ? formatPosition(resume.position) : resume.kind }, 'binlog stream started');
+    };
+
+    try {
+      await startSource();
+      deps.onStarted?.();
+      for (;;) {
+        const batch = await queue.take(loopSignal);
+        if (!batch) break;
+        this.countIn(batch);
+        // Writes in flight finish even when a shutdown is requested; only a fatal error aborts them.
+        await Promise.all(runners.map((r) => r.deliver(batch, stopLoop.signal)));
+        checkpointer.advance(batch.position);
+      }
+    } catch (err) {
+      fatal ??= err as SluiceError;
+    } finally {
+      await source?.stop();
+      await checkpointer.close().catch((err) => logger.error({ err: errorMessage(err) }, 'final checkpoint save failed'));
+      await Promise.all(targets.map((t) => t.sink.close().catch(() => undefined)));
+      const at = checkpointer.position;
+      logger.info({ position: at ? formatPosition(at) : null }, 'stream stopped');
+    }
+    if (fatal) throw fatal;
+  }
+
+  private countIn(batch: Batch): void {
+    const counts = new Map<string, number>();
+    for (const txn of batch.transactions) {
+      for (const e of txn.events) {
+        const id = `${e.db}.${e.table}\u0000${e.op}`;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    }
+    for (const [id, n] of counts) {
+      const [table, op] = id.split('\u0000');
+      this.deps.metrics.eventsIn.inc({ table: table!, op: op! }, n);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import type { Sink, SinkRecord } from '../connectors/types.ts';
+import type { ChangeEvent } from '../core/event.ts';
+import { errorKind, errorMessage, sluiceError, SluiceError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Metrics } from '../core/metrics.ts';
+import type { CompiledRule } from '../rules/compiled-rule.ts';
+import type { MetadataStore } from '../store/metadata-store.ts';
+import type { Batch } from './batch.ts';
+import { serializeEvent } from './dead-letter.ts';
+import { withRetry, type RetryPolicy } from './retry.ts';
+
+export interface TargetRunnerOptions {
+  readonly pipeline: string;
+  readonly name: string;
+  readonly sink: Sink;
+  readonly rules: readonly CompiledRule[];
+  readonly retry: RetryPolicy;
+  readonly onFailure: 'dlq' | 'stop';
+  readonly maxRows: number;
+  readonly store: MetadataStore;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/**
+ * Delivers batches to one target: applies the target's rules, writes in slices, retries with
+ * backoff, isolates rejected rows by bisection, and dead-letters what cannot be written.
+ * `deliver` resolves only when every record is acknowledged or safely in the dead-letter store.
+ */
+export class TargetRunner {
+  private readonly o: TargetRunnerOptions;
+  private readonly ruleCache = new Map<string, CompiledRule | null>();
+
+  constructor(options: TargetRunnerOptions) {
+    this.o = options;
+  }
+
+  get name(): string {
+    return this.o.name;
+  }
+
+  private ruleFor(e: ChangeEvent): CompiledRule | null {
+    const id = `${e.db}.${e.table}`;
+    let rule = this.ruleCache.get(id);
+    if (rule === undefined) {
+      rule = this.o.rules.find((r) => r.matches(e.db, e.table)) ?? null;
+      this.ruleCache.set(id, rule);
+    }
+    return rule;
+  }
+
+  toRecords(batch: Batch): SinkRecord[] {
+    const records: SinkRecord[] = [];
+    for (const txn of batch.transactions) {
+      for (const event of txn.events) {
+        const rule = this.ruleFor(event);
+        if (!rule) continue;
+        records.push({
+          event, rule, key: event.key,
+          row: event.after ? rule.transform(event.after, event.schema) : null,
+          before: event.before ? rule.transform(event.before, event.schema) : null,
+        });
+      }
+    }
+    return records;
+  }
+
+  async deliver(batch: Batch, signal?: AbortSignal): Promise<void> {
+    const records = this.toRecords(batch);
+    for (let i = 0; i < records.length; i += this.o.maxRows) {
+      await this.writeSlice(records.slice(i, i + this.o.maxRows), signal);
+    }
+    if (records.length > 0) this.count(records);
+    this.o.metrics.lagSeconds.set({ target: this.o.name }, Math.max(0, (Date.now() - batch.commitTime) / 1000));
+  }
+
+  private count(records: readonly SinkRecord[]): void {
+    const counts = new Map<string, number>();
+    for (const r of records) {
+      const id = `${r.event.db}.${r.event.table}\u0000${r.event.op}`;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const [id, n] of counts) {
+      const [table, op] = id.split('\u0000');
+      this.o.metrics.eventsOut.inc({ target: this.o.name, table: table!, op: op! }, n);
+    }
+  }
+
+  private async writeSlice(records: SinkRecord[], signal?: AbortSignal): Promise<void> {
+    const timer = this.o.metrics.batchSeconds.startTimer({ target: this.o.name });
+    const outcome = await withRetry(this.o.retry, () => this.o.sink.write(records, signal), {
+      signal,
+      onRetry: (err, attempt, delay) => {
+        this.o.metrics.retries.inc({ target: this.o.name });
+        this.o.logger.warn({ target: this.o.name, attempt, delayMs: delay, code: (err as SluiceError).code, err: errorMessage(err) }, 'write failed, retrying');
+      },
+    });
+    timer();
+    if (outcome.ok) return;
+    if (signal?.aborted) throw outcome.error;
+    const kind = errorKind(outcome.error);
+    if (kind === 'fatal') throw outcome.error;
+    if (kind === 'unrecoverable' && records.length > 1) {
+      // Some record is rejected: split to find it, so the good records still land.
+      const mid = Math.ceil(records.length / 2);
+      await this.writeSlice(records.slice(0, mid), signal);
+      await this.writeSlice(records.slice(mid), signal);
+      return;
+    }
+    await this.fail(records, outcome.error, outcome.attempts);
+  }
+
+  private async fail(records: readonly SinkRecord[], error: unknown, attempts: number): Promise<void> {
+    const code = error instanceof SluiceError ? error.code : 'SLUICE_3001';
+    const last = records[records.length - 1]!.event;
+    if (this.o.onFailure === 'stop') {
+      throw sluiceError('SLUICE_4001', `target ${this.o.name}: ${errorMessage(error)}`, { cause: error, details: { target: this.o.name, position: last.position } });
+    }
+    await this.o.store.addDeadLetter({
+      pipeline: this.o.pipeline, target: this.o.name, errorCode: code, errorMessage: errorMessage(error), attempts,
+      position: last.position, events: records.map((r) => serializeEvent(r.event)),
+    });
+    this.o.metrics.deadLettered.inc({ target: this.o.name }, records.length);
+    this.o.logger.error({ target: this.o.name, code, rows: records.length, err: errorMessage(error) }, 'rows dead-lettered');
+  }
+}
