@@ -23,6 +23,8 @@ export interface MariaDbServer {
 
 export interface MariaDbOptions {
   serverId?: number;
+  /** false starts the server without a binlog (to test preflight failures). */
+  binlog?: boolean;
   bufferPool?: string;
   extraArgs?: string[];
 }
@@ -44,8 +46,8 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
     '--no-defaults', '--user=root', `--datadir=${dataDir}`, `--socket=${socket}`,
     `--port=${port}`, '--bind-address=127.0.0.1', `--pid-file=${join(dir, 'mariadbd.pid')}`,
     `--log-error=${join(dir, 'error.log')}`,
-    `--log-bin=${join(dataDir, 'binlog')}`, '--binlog-format=ROW', '--binlog-row-image=FULL',
-    '--binlog-row-metadata=FULL', `--server-id=${options.serverId ?? 1}`,
+    ...(options.binlog === false ? ['--skip-log-bin'] : [`--log-bin=${join(dataDir, 'binlog')}`]),
+    '--binlog-format=ROW', '--binlog-row-image=FULL', '--binlog-row-metadata=FULL', `--server-id=${options.serverId ?? 1}`,
     `--innodb-buffer-pool-size=${options.bufferPool ?? '256M'}`, '--innodb-flush-log-at-trx-commit=2',
     '--sync-binlog=0', '--max-allowed-packet=256M', '--skip-name-resolve',
     '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci',

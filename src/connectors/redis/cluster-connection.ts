@@ -1,0 +1,109 @@
+import { ClientOfflineError, createCluster, ErrorReply, MultiErrorReply } from 'redis';
+import type { Logger } from '../../core/logger.ts';
+import type { RedisCommand } from './commands.ts';
+import { commonClientOptions, ConnectionLifecycle, type RedisConnection } from './connection.ts';
+import type { RedisOptions } from './schema.ts';
+
+function newCluster(options: RedisOptions, targetName: string) {
+  const nodes = options.cluster?.nodes;
+  if (nodes === undefined) throw new Error('cluster settings are required in cluster mode');
+  return createCluster({
+    rootNodes: nodes.map((url) => ({ url })),
+    defaults: commonClientOptions(options, targetName),
+    RESP: 2,
+  });
+}
+
+type Cluster = ReturnType<typeof newCluster>;
+
+/** Command indexes by key (every command the sink builds has its key second), in command order. */
+function groupByKey(commands: readonly RedisCommand[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < commands.length; i++) {
+    const key = commands[i]![1]!;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [i]);
+    else group.push(i);
+  }
+  return groups;
+}
+
+function isRedirect(reply: unknown): boolean {
+  return reply instanceof ErrorReply && (reply.message.startsWith('MOVED') || reply.message.startsWith('ASK'));
+}
+
+/**
+ * Redis Cluster: commands are grouped by key and the groups sent concurrently, so node-redis
+ * routes each to its slot's master and pipelines per node. A key's commands go out in order: one
+ * command through the cluster client (which follows MOVED/ASK), several as one pipeline on the
+ * slot's node; a pipeline hit by a redirect is replayed one command at a time through the cluster
+ * client, which is safe because the sink's command sequences are idempotent.
+ */
+class ClusterConnection implements RedisConnection {
+  readonly #cluster: Cluster;
+  readonly #lifecycle: ConnectionLifecycle;
+
+  constructor(cluster: Cluster, logger: Logger) {
+    this.#cluster = cluster;
+    this.#lifecycle = new ConnectionLifecycle(cluster, logger);
+  }
+
+  get isReady(): boolean {
+    return this.#cluster.isReady;
+  }
+
+  connect(): Promise<void> {
+    return this.#lifecycle.connect();
+  }
+
+  async pipeline(commands: readonly RedisCommand[]): Promise<unknown[]> {
+    const replies: unknown[] = new Array(commands.length);
+    const sends: Promise<void>[] = [];
+    for (const [key, indexes] of groupByKey(commands)) {
+      sends.push(indexes.length === 1 ? this.#sendOne(key, commands, indexes[0]!, replies) : this.#sendGroup(key, commands, indexes, replies));
+    }
+    await Promise.all(sends);
+    return replies;
+  }
+
+  async #sendOne(key: string, commands: readonly RedisCommand[], index: number, replies: unknown[]): Promise<void> {
+    try {
+      replies[index] = await this.#cluster.sendCommand(key, false, commands[index]!);
+    } catch (err) {
+      if (!(err instanceof ErrorReply)) throw err;
+      replies[index] = err;
+    }
+  }
+
+  async #sendGroup(key: string, commands: readonly RedisCommand[], indexes: number[], replies: unknown[]): Promise<void> {
+    const node = await this.#cluster.getNodeClientForKey(key);
+    // A node pipeline would wait for a reconnect; fail fast like single commands do.
+    if (!node.isReady) throw new ClientOfflineError();
+    const multi = node.multi();
+    for (const i of indexes) multi.addCommand(commands[i]!);
+    let groupReplies: unknown[];
+    try {
+      groupReplies = await multi.execAsPipeline();
+    } catch (err) {
+      if (!(err instanceof MultiErrorReply)) throw err;
+      groupReplies = err.replies;
+    }
+    if (groupReplies.some(isRedirect)) {
+      for (const i of indexes) await this.#sendOne(key, commands, i, replies);
+      return;
+    }
+    for (let j = 0; j < indexes.length; j++) replies[indexes[j]!] = groupReplies[j];
+  }
+
+  async ping(): Promise<void> {
+    await this.#cluster.sendCommand(undefined, false, ['PING']);
+  }
+
+  close(timeoutMs: number): Promise<void> {
+    return this.#lifecycle.close(timeoutMs);
+  }
+}
+
+export function createClusterConnection(options: RedisOptions, targetName: string, logger: Logger): RedisConnection {
+  return new ClusterConnection(newCluster(options, targetName), logger);
+}
