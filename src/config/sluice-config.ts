@@ -6,13 +6,31 @@ import { mysqlSourceSchema } from '../sources/mysql/spec.ts';
 
 const nameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use letters, digits, _ . - (at most 100)');
 
+/**
+ * A rule of a `type` target: the rule fields plus one mapping block named after the type. Any other
+ * object-valued key (a misspelled `colums:`, another target's block) is rejected by name.
+ */
+function targetRule(type: string, mapping: z.ZodType) {
+  const blocks = new Set(['columns', type]);
+  return z.preprocess((raw, ctx) => {
+    if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+      for (const [key, value] of Object.entries(raw)) {
+        if (value && typeof value === 'object' && !Array.isArray(value) && !blocks.has(key)) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `unknown rule block "${key}"; a ${type} target's rules take "columns" and "${type}" blocks` });
+        }
+      }
+    }
+    return raw;
+  }, ruleSchema.and(z.object({ [type]: mapping.optional() })));
+}
+
 /** One `targets[i]` entry per registered connector, discriminated by `type`. */
 function targetSchema() {
   const variants = connectorSpecs.map((spec) => z.object({
     type: z.literal(spec.type),
     name: nameSchema.optional().meta({ description: 'Target name in metrics, logs and the dead-letter store; defaults to the type, numbered when repeated.' }),
     [spec.type]: spec.options,
-    rules: z.array(ruleSchema.and(z.object({ [spec.type]: spec.mapping.optional() }))).optional()
+    rules: z.array(targetRule(spec.type, spec.mapping)).optional()
       .meta({ description: 'Per-table rules. When given, only tables matched by a rule reach this target; without rules every captured table does.' }),
   }).strict());
   return z.discriminatedUnion('type', variants as unknown as [z.ZodObject, ...z.ZodObject[]], {

@@ -83,7 +83,9 @@ test('SIGKILL at 5 random moments during a 100k-row load loses nothing and leave
 
   const [rows] = await conn.query('SELECT id, v, s FROM crash.items') as unknown as [{ id: number; v: number; s: string | null }[]];
   await conn.end();
-  const expected = new Map(rows.map((r) => [`item:${r.id}`, r.s === null ? { id: String(r.id), v: String(r.v) } : { id: String(r.id), v: String(r.v), s: r.s }]));
+  const hashOf = (r: { id: number; v: number; s: string | null }): Record<string, string> =>
+    r.s === null ? { id: String(r.id), v: String(r.v) } : { id: String(r.id), v: String(r.v), s: r.s };
+  const expected = new Map(rows.map((r) => [`item:${r.id}`, hashOf(r)]));
   await eventually('Redis to hold exactly the source rows', async () => (await redis.dbSize()) === expected.size &&
     (await redis.hGetAll(`item:${rows.at(-1)!.id}`)).v === String(rows.at(-1)!.v), 120_000);
   await new Promise((r) => setTimeout(r, 500)); // let trailing updates land before the full comparison
