@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { startMariaDb, type MariaDbServer } from '../services/mariadb.ts';
+import { freePort } from '../services/process.ts';
 import { startReceiver } from './http-receiver.ts';
 import { eventually } from './pipeline-harness.ts';
 
@@ -56,7 +57,7 @@ describe('sluice CLI', () => {
     assert.match(r.stdout, /all checks passed/);
   });
 
-  test('check reports binlog off, row metadata, server_id clash and an unreachable target (exit 1)', async () => {
+  test('check reports binlog off, row metadata, server_id clash, missing privileges and an unreachable target (exit 1)', async () => {
     const file = await writeConfig(dir, noBinlog, [{ type: 'http', http: { url: 'http://127.0.0.1:9/hook' } }]);
     const r = await sluice(['check', '-c', file]);
     assert.equal(r.code, 1);
@@ -68,6 +69,14 @@ describe('sluice CLI', () => {
     const r2 = await sluice(['check', '-c', clash]);
     assert.equal(r2.code, 1);
     assert.match(r2.stdout, /✖ server_id: serverId 1 is used by the source itself/);
+    const conn = await good.connect();
+    await conn.query(`CREATE USER IF NOT EXISTS 'weak'@'127.0.0.1' IDENTIFIED BY 'weakpass'; GRANT SELECT ON *.* TO 'weak'@'127.0.0.1'`);
+    await conn.end();
+    const weak = await writeConfig(dir, good, [{ type: 'http', http: { url: receiver.url } }]);
+    await writeFile(weak, (await readFile(weak, 'utf8')).replace('user: root', 'user: weak').replace('${SLUICE_TEST_PASSWORD:-}', 'weakpass'));
+    const r3 = await sluice(['check', '-c', weak]);
+    assert.equal(r3.code, 1);
+    assert.match(r3.stdout, /✖ privileges: missing REPLICATION SLAVE, REPLICATION CLIENT\n\s+SLUICE_2006/);
   });
 
   test('an invalid config names the file, the path and what is allowed', async () => {
@@ -79,8 +88,9 @@ describe('sluice CLI', () => {
     assert.match(r.stderr, /targets\[0\]\.http\.method: .*"POST"\|"PUT"/);
   });
 
-  test('stream runs until SIGTERM, exits 0 with the checkpoint saved; position show/set', async () => {
-    const file = await writeConfig(dir, good, [{ type: 'http', http: { url: receiver.url } }]);
+  test('stream runs until SIGTERM, exits 0 with the checkpoint saved; metrics; position show/set', async () => {
+    const metricsPort = await freePort();
+    const file = await writeConfig(dir, good, [{ type: 'http', http: { url: receiver.url } }], { metrics: { listen: `127.0.0.1:${metricsPort}` } });
     const child = spawn(process.execPath, [bin, 'stream', '-c', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -95,6 +105,16 @@ describe('sluice CLI', () => {
     const [[status]] = await conn.query('SHOW MASTER STATUS') as unknown as [[{ File: string; Position: number }]];
     await conn.end();
     await eventually('the last row to arrive', async () => receiver.events().some((e) => String(e.position).startsWith(`${status.File}:${status.Position}`)));
+    const metrics = await eventually('the checkpoint to be saved', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return /sluice_checkpoint_timestamp_seconds [1-9]/.test(text) && text;
+    });
+    assert.match(metrics, /sluice_events_in_total\{table="cli\.t",op="(insert|update)"\} \d+/);
+    assert.match(metrics, /sluice_events_out_total\{target="http",table="cli\.t",op="(insert|update)"\} \d+/);
+    assert.match(metrics, /sluice_lag_seconds\{target="http"\} \d/);
+    assert.match(metrics, /sluice_batch_duration_seconds_count\{target="http"\} [1-9]/);
+    assert.match(metrics, /sluice_checkpoint_age_seconds \d/);
+    assert.equal((await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status, 200);
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
     const shown = await sluice(['position', 'show', '-c', file]);

@@ -37,6 +37,7 @@ before(async () => {
         { match: 'shop.scores', columns: { include: ['player', 'score'] }, redis: { structure: 'sortedset', key: 'leaderboard', scoreColumn: 'score' } },
         { match: 'shop.events', template: '{{kind}}#{{id}}', redis: { structure: 'list', key: 'events' } },
         { match: 'shop.settings', redis: { structure: 'string', keyColumn: 'name' } },
+        { match: 'shop.late_*', redis: { keyTemplate: '{{id}}' } },
       ],
     }],
   });
@@ -90,4 +91,22 @@ test('a poison row is dead-lettered with its reason while the rest of its batch 
   assert.deepEqual((letters[0]!.events[0] as { key: unknown[] }).key, [66]);
   const metrics = await pipeline.metrics.registry.getSingleMetricAsString('sluice_dead_lettered_total');
   assert.match(metrics, /sluice_dead_lettered_total\{target="cache"\} 1/);
+});
+
+test('a table created after the stream started is captured when it matches', async () => {
+  const conn = await db.connect('shop');
+  await conn.query(`CREATE TABLE late_1 (id INT PRIMARY KEY, v VARCHAR(10)); INSERT INTO late_1 VALUES (1, 'new');`);
+  await conn.end();
+  await eventually('the new table\'s row', async () => (await redis.hGet('shop:1', 'v')) === 'new');
+});
+
+test('the stream reconnects after the server drops its binlog connection, without loss', async () => {
+  const conn = await db.connect('shop');
+  const [threads] = await conn.query(`SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'`) as unknown as [{ ID: number }[]];
+  assert.equal(threads.length, 1);
+  await conn.query(`KILL ${threads[0]!.ID}`);
+  await conn.query(`INSERT INTO settings VALUES ('after-kill', 'yes'); INSERT INTO late_1 VALUES (2, 'again');`);
+  await conn.end();
+  await eventually('rows written after the disconnect', async () =>
+    (await redis.get('shop:after-kill')) !== null && (await redis.hGet('shop:2', 'v')) === 'again', 30_000);
 });
