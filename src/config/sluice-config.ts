@@ -21,15 +21,15 @@ function targetRule(type: string, mapping: z.ZodType) {
       }
     }
     return raw;
-  }, ruleSchema.and(z.object({ [type]: mapping.optional() })));
+  }, ruleSchema.and(z.object({ [type]: mapping.optional().meta({ description: `Overrides of the target's \`${type}\` settings for the tables of this rule.` }) })));
 }
 
 /** One `targets[i]` entry per registered connector, discriminated by `type`. */
 function targetSchema() {
   const variants = connectorSpecs.map((spec) => z.object({
-    type: z.literal(spec.type),
+    type: z.literal(spec.type).meta({ description: `\`${spec.type}\`: ${spec.title}.` }),
     name: nameSchema.optional().meta({ description: 'Target name in metrics, logs and the dead-letter store; defaults to the type, numbered when repeated.' }),
-    [spec.type]: spec.options,
+    [spec.type]: spec.options.prefault({}).meta({ description: `${spec.title} connection settings and the default mapping of every rule.` }),
     rules: z.array(targetRule(spec.type, spec.mapping)).optional()
       .meta({ description: 'Per-table rules. When given, only tables matched by a rule reach this target; without rules every captured table does.' }),
   }).strict());
@@ -43,17 +43,19 @@ export const sluiceConfigSchema = z.object({
   dataDir: z.string().default('./.sluice').meta({ description: 'Directory for the embedded metadata store.' }),
   metadata: z.object({
     url: z.string().optional().meta({ description: 'Metadata store: `sqlite:PATH` (default `sqlite:<dataDir>/sluice.db`), `mysql://user:pass@host/db` or `postgres://user@host/db` for several nodes.' }),
-  }).strict().default({}),
+  }).strict().default({}).meta({ description: 'Where Sluice keeps checkpoints and dead letters.' }),
   log: z.object({
-    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  }).strict().default({ level: 'info' }),
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+      .meta({ description: 'Structured JSON logs (pino) on stderr at this level and above.' }),
+  }).strict().default({ level: 'info' }).meta({ description: 'Logging.' }),
   metrics: z.object({
     listen: z.string().regex(/^[^:]+:\d+$/, 'use HOST:PORT, e.g. 127.0.0.1:9464').optional()
       .meta({ description: 'Serve Prometheus metrics on HOST:PORT at /metrics (and /healthz).' }),
-  }).strict().default({}),
-  source: mysqlSourceSchema,
-  pipeline: pipelineSchema.prefault({}),
-  targets: z.array(targetSchema()).min(1, 'configure at least one target'),
+  }).strict().default({}).meta({ description: 'Prometheus metrics endpoint.' }),
+  source: mysqlSourceSchema.meta({ description: 'The MySQL/MariaDB server whose binlog is read.' }),
+  pipeline: pipelineSchema.prefault({}).meta({ description: 'Batching, backpressure, retries and checkpointing.' }),
+  targets: z.array(targetSchema()).min(1, 'configure at least one target')
+    .meta({ description: 'Where changes go; every target receives every batch and acknowledges it before the checkpoint moves.' }),
 }).strict();
 
 export type SluiceConfig = z.output<typeof sluiceConfigSchema>;

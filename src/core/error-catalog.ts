@@ -34,8 +34,8 @@ export const errorCatalog = {
   SLUICE_2006: { kind: 'fatal', title: 'Missing replication privileges', hint: "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO the Sluice user." },
   SLUICE_2007: { kind: 'fatal', title: 'server_id clashes with the source or another replica', hint: 'Set source.serverId to a number unique in the replication topology.' },
   SLUICE_2008: { kind: 'fatal', title: 'Binlog position is no longer available', hint: 'The server purged the binlog holding the checkpoint. Take a new snapshot, then `sluice position set`.' },
-  SLUICE_2009: { kind: 'backoff', title: 'Binlog stream interrupted', hint: 'Sluice reconnects from the last checkpoint; check the source server if this repeats.' },
-  SLUICE_2010: { kind: 'unrecoverable', title: 'Row event cannot be decoded', hint: 'The row was written under another schema; make sure binlog_row_metadata=FULL was set before it was written.' },
+  SLUICE_2009: { kind: 'backoff', title: 'Binlog stream interrupted', hint: 'Sluice reconnects with backoff and resumes after the last transaction it received; check the source server if this repeats.' },
+  SLUICE_2010: { kind: 'unrecoverable', title: 'Row event cannot be decoded', hint: 'The stream stops at the event (it cannot be dead-lettered without its data). It was likely written before binlog_row_metadata=FULL was set: move the checkpoint past it with `sluice position set`, then resnapshot the table.' },
   SLUICE_2011: { kind: 'fatal', title: 'Invalid start position', hint: 'Use latest, FILE:POS (e.g. mysql-bin.000003:4) or gtid:DOMAIN-SERVER-SEQ.' },
 
   SLUICE_3001: { kind: 'backoff', title: 'Target unreachable', hint: 'Check the target address and that it is running; Sluice retries with backoff.' },

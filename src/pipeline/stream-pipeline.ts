@@ -56,7 +56,8 @@ export class StreamPipeline {
     const loopSignal = AbortSignal.any([signal, stopLoop.signal]);
 
     const onSourceError = (err: SluiceError): void => {
-      if (err.kind === 'fatal' || loopSignal.aborted) {
+      // An event that cannot be decoded would fail again after a reconnect: stop with its error.
+      if (err.kind === 'fatal' || err.kind === 'unrecoverable' || loopSignal.aborted) {
         fatal = err;
         stopLoop.abort(err);
         return;

@@ -19,7 +19,7 @@ export interface RedisServerOptions {
   readonly config?: string;
 }
 
-/** Resolves when the server on `port` answers PING with PONG. */
+/** Resolves when the server on `port` answers PING (with PONG, or NOAUTH when it has a password). */
 function ping(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
@@ -29,7 +29,7 @@ function ping(port: number): Promise<void> {
     socket.on('data', (chunk) => {
       reply += chunk.toString();
       socket.end();
-      if (reply.startsWith('+PONG')) resolve();
+      if (reply.startsWith('+PONG') || reply.startsWith('-NOAUTH')) resolve();
       else reject(new Error(`PING answered ${JSON.stringify(reply)}`));
     });
     socket.on('error', reject);

@@ -4,12 +4,14 @@ import type { RedisCommand } from './commands.ts';
 import { commonClientOptions, ConnectionLifecycle, type RedisConnection } from './connection.ts';
 import type { RedisOptions } from './schema.ts';
 
+/** A cluster client; discovered nodes get the credentials, and TLS when the root nodes use rediss://. */
 function newCluster(options: RedisOptions, targetName: string) {
   const nodes = options.cluster?.nodes;
   if (nodes === undefined) throw new Error('cluster settings are required in cluster mode');
+  const tls = nodes.some((url) => url.startsWith('rediss:'));
   return createCluster({
     rootNodes: nodes.map((url) => ({ url })),
-    defaults: commonClientOptions(options, targetName),
+    defaults: { ...commonClientOptions(options, targetName), ...(tls ? { socket: { tls: true as const } } : {}) },
     RESP: 2,
   });
 }
@@ -28,16 +30,11 @@ function groupByKey(commands: readonly RedisCommand[]): Map<string, number[]> {
   return groups;
 }
 
-function isRedirect(reply: unknown): boolean {
-  return reply instanceof ErrorReply && (reply.message.startsWith('MOVED') || reply.message.startsWith('ASK'));
-}
-
 /**
  * Redis Cluster: commands are grouped by key and the groups sent concurrently, so node-redis
- * routes each to its slot's master and pipelines per node. A key's commands go out in order: one
- * command through the cluster client (which follows MOVED/ASK), several as one pipeline on the
- * slot's node; a pipeline hit by a redirect is replayed one command at a time through the cluster
- * client, which is safe because the sink's command sequences are idempotent.
+ * routes each to its slot's master (following MOVED/ASK) and pipelines per node. A key with one
+ * command sends it alone; a key with several sends them as one MULTI/EXEC, which keeps their order.
+ * Every group settles before the batch does, so a retry never overtakes an earlier attempt.
  */
 class ClusterConnection implements RedisConnection {
   readonly #cluster: Cluster;
@@ -56,13 +53,14 @@ class ClusterConnection implements RedisConnection {
     return this.#lifecycle.connect();
   }
 
-  async pipeline(commands: readonly RedisCommand[]): Promise<unknown[]> {
+  async execute(commands: readonly RedisCommand[]): Promise<unknown[]> {
     const replies: unknown[] = new Array(commands.length);
     const sends: Promise<void>[] = [];
     for (const [key, indexes] of groupByKey(commands)) {
       sends.push(indexes.length === 1 ? this.#sendOne(key, commands, indexes[0]!, replies) : this.#sendGroup(key, commands, indexes, replies));
     }
-    await Promise.all(sends);
+    const failure = (await Promise.allSettled(sends)).find((s) => s.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
     return replies;
   }
 
@@ -76,21 +74,16 @@ class ClusterConnection implements RedisConnection {
   }
 
   async #sendGroup(key: string, commands: readonly RedisCommand[], indexes: number[], replies: unknown[]): Promise<void> {
-    const node = await this.#cluster.getNodeClientForKey(key);
-    // A node pipeline would wait for a reconnect; fail fast like single commands do.
-    if (!node.isReady) throw new ClientOfflineError();
-    const multi = node.multi();
-    for (const i of indexes) multi.addCommand(commands[i]!);
+    // A transaction would wait for a reconnect (no offline check on that path); fail fast instead.
+    if (!(await this.#cluster.getNodeClientForKey(key)).isReady) throw new ClientOfflineError();
+    const multi = this.#cluster.multi(key);
+    for (const i of indexes) multi.addCommand(key, false, commands[i]!);
     let groupReplies: unknown[];
     try {
-      groupReplies = await multi.execAsPipeline();
+      groupReplies = await multi.exec();
     } catch (err) {
       if (!(err instanceof MultiErrorReply)) throw err;
       groupReplies = err.replies;
-    }
-    if (groupReplies.some(isRedirect)) {
-      for (const i of indexes) await this.#sendOne(key, commands, i, replies);
-      return;
     }
     for (let j = 0; j < indexes.length; j++) replies[indexes[j]!] = groupReplies[j];
   }

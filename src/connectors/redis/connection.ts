@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { once, type EventEmitter } from 'node:events';
 import type { Logger } from '../../core/logger.ts';
 import type { RedisCommand } from './commands.ts';
 import type { RedisOptions } from './schema.ts';
@@ -16,23 +16,19 @@ export interface RedisConnection {
    * Sends the commands, keeping their order per key; resolves with one reply per command, in
    * command order, where a command the server refused has an ErrorReply. Rejects on connection loss.
    */
-  pipeline(commands: readonly RedisCommand[]): Promise<unknown[]>;
+  execute(commands: readonly RedisCommand[]): Promise<unknown[]>;
   ping(): Promise<void>;
   /** Closes gracefully, waiting at most `timeoutMs` for pending replies, else drops the connection. */
   close(timeoutMs: number): Promise<void>;
 }
 
 /** The surface shared by node-redis clients, sentinels and clusters. */
-export interface NodeRedisHandle {
+export interface NodeRedisHandle extends EventEmitter {
   readonly isOpen: boolean;
   readonly isReady: boolean;
   connect(): Promise<unknown>;
   close(): Promise<void>;
   destroy(): void | Promise<void>;
-  on(event: 'error', listener: (err: Error) => void): unknown;
-  on(event: 'ready', listener: () => void): unknown;
-  once(event: string, listener: (...args: unknown[]) => void): unknown;
-  removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /**
@@ -46,7 +42,7 @@ export class ConnectionLifecycle {
 
   constructor(handle: NodeRedisHandle, logger: Logger) {
     this.#handle = handle;
-    handle.on('error', (err) => {
+    handle.on('error', (err: Error) => {
       if (!this.#outage) logger.warn({ err }, 'redis connection error; reconnecting');
       this.#outage = true;
     });
@@ -69,7 +65,7 @@ export class ConnectionLifecycle {
     const stop = new AbortController();
     try {
       // `once` rejects when 'error' fires first: report the outage instead of waiting for it to end.
-      const ready = once(handle as never, 'ready', { signal: stop.signal });
+      const ready = once(handle, 'ready', { signal: stop.signal });
       await (this.#connecting === undefined ? ready : Promise.race([this.#connecting, ready]));
     } finally {
       stop.abort();

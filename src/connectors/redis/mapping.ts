@@ -22,7 +22,8 @@ const templateReference = /\{\{\s*\.?([^\s{}.][^\s{}]*)\s*\}\}/g;
 export function resolveMapping(rule: CompiledRule): ResolvedMapping {
   const cached = resolved.get(rule);
   if (cached !== undefined) return cached;
-  const parsed = redisMappingSchema.safeParse(rule.mapping);
+  // The merged mapping also carries the connection settings: strip them here (the config already rejected unknown keys).
+  const parsed = redisMappingSchema.strip().safeParse(rule.mapping);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join('.') ?? '';

@@ -22,7 +22,7 @@ const mappingFields = {
 };
 
 /** Schema of `targets[i].rules[j].redis`: per-table overrides of the target's default mapping. */
-export const redisMappingSchema = z.object(mappingFields).partial().meta({ description: 'Per-table overrides of the Redis mapping.' });
+export const redisMappingSchema = z.strictObject(mappingFields).partial().meta({ description: 'Per-table overrides of the Redis mapping.' });
 
 /** A complete mapping: the target defaults merged with a rule's overrides. */
 export type RedisMapping = z.output<typeof redisMappingSchema> & { readonly structure: RedisStructure; readonly keyPrefix: string };
@@ -57,13 +57,13 @@ const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port');
 
 /** Schema of `targets[i].redis`: connection settings plus the default mapping of every rule. */
 export const redisOptionsSchema = z
-  .object({
+  .strictObject({
     url: redisUrl().default('redis://127.0.0.1:6379').meta({
       description: 'Standalone server URL `redis[s]://[[user]:password@]host[:port][/db]`; `rediss://` enables TLS.',
     }),
     mode: z.enum(['standalone', 'sentinel', 'cluster']).default('standalone').meta({ description: 'How to reach Redis.' }),
     sentinel: z
-      .object({
+      .strictObject({
         name: z.string().min(1).meta({ description: 'Name of the monitored master, e.g. `mymaster`.' }),
         sentinels: z.array(hostPort).min(1).meta({ description: 'Sentinel addresses as `host:port`.' }),
         password: z.string().optional().meta({ description: 'Password of the sentinels (not of the master).' }),
@@ -71,7 +71,7 @@ export const redisOptionsSchema = z
       .optional()
       .meta({ description: 'Sentinel settings; required when `mode` is sentinel.' }),
     cluster: z
-      .object({ nodes: z.array(redisUrl()).min(1).meta({ description: 'Some cluster node URLs; the rest are discovered.' }) })
+      .strictObject({ nodes: z.array(redisUrl()).min(1).meta({ description: 'Some cluster node URLs; the rest are discovered.' }) })
       .optional()
       .meta({ description: 'Cluster settings; required when `mode` is cluster.' }),
     username: z.string().optional().meta({ description: 'ACL user (overrides the URL).' }),

@@ -20,9 +20,14 @@ function createConnection(options: RedisOptions, targetName: string, logger: Log
   }
 }
 
+/** The error to report: an abort as is (the caller is stopping), anything else as a SluiceError. */
+function failure(err: unknown, signal: AbortSignal | undefined): unknown {
+  return signal?.aborted && err === signal.reason ? err : toSluiceError(err);
+}
+
 /**
  * Materializes row changes into Redis structures (see commands.ts for the command per op).
- * A batch is sent as one pipeline (per key group in cluster mode) and every reply is checked.
+ * A batch is sent as one pipelined MULTI/EXEC (per key in cluster mode) and every reply is checked.
  * While the connection is down, writes fail at once with SLUICE_3001 and node-redis reconnects
  * in the background, so the runtime's retry succeeds once Redis is back.
  */
@@ -39,7 +44,7 @@ export class RedisSink implements Sink {
     try {
       await withDeadline(this.#connection.connect(), this.#timeoutMs, 'connect', signal);
     } catch (err) {
-      throw toSluiceError(err);
+      throw failure(err, signal);
     }
   }
 
@@ -54,9 +59,9 @@ export class RedisSink implements Sink {
     }
     let replies: unknown[];
     try {
-      replies = await withDeadline(this.#connection.pipeline(commands), this.#timeoutMs, 'write', signal);
+      replies = await withDeadline(this.#connection.execute(commands), this.#timeoutMs, 'write', signal);
     } catch (err) {
-      throw toSluiceError(err);
+      throw failure(err, signal);
     }
     checkReplies(commands, replies, records, origins);
   }
@@ -65,7 +70,7 @@ export class RedisSink implements Sink {
     try {
       await withDeadline(this.#connection.ping(), this.#timeoutMs, 'ping', signal);
     } catch (err) {
-      throw toSluiceError(err);
+      throw failure(err, signal);
     }
   }
 

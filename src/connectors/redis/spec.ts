@@ -11,16 +11,18 @@ the rule's column transforms. "value" is the row encoded by the rule (its templa
 | \`string\` | \`SET key value\` | \`DEL oldKey\` if the key changed, \`SET key value\` | \`DEL key\` |
 | \`hash\` (row mode, no \`key\`) | \`HSET key col val…\` for non-null columns, \`HDEL key col…\` for null ones | \`DEL oldKey\` if the key changed, then as insert | \`DEL key\` |
 | \`hash\` (field mode, fixed \`key\`) | \`HSET key field value\` | \`HDEL key oldField\` if the field changed, \`HSET key field value\` | \`HDEL key field\` |
-| \`list\` | \`LREM key 0 value\`, \`RPUSH key value\` | \`LREM oldKey 0 oldValue\`, \`LREM key 0 value\`, \`RPUSH key value\` | \`LREM key 0 value\` |
+| \`list\` | \`LREM key 0 value\`, \`RPUSH key value\` | \`LREM oldKey 0 oldValue\` if changed, \`LREM key 0 value\`, \`RPUSH key value\` | \`LREM key 0 value\` |
 | \`set\` | \`SADD key value\` | \`SREM oldKey oldValue\` if changed, \`SADD key value\` | \`SREM key value\` |
 | \`sortedset\` | \`ZADD key score value\` | \`ZREM oldKey oldValue\` if changed, \`ZADD key score value\` | \`ZREM key value\` |
 
 Hash field values are strings: numbers and booleans via their text, JSON columns as JSON. In field
 mode the field is \`hashFieldPrefix\` + the \`hashFieldColumn\` value (default: the joined primary key).
 Every command sequence is idempotent, so a replayed batch leaves Redis unchanged; a list element
-that is replayed moves to the tail. A batch goes out as one pipeline and every reply is checked:
-a WRONGTYPE or other rejected command dead-letters the batch (SLUICE_3002), a lost connection is
-retried with backoff (SLUICE_3001). A row whose key column is NULL fails with SLUICE_3006.`;
+that is replayed moves to the tail. A batch goes out as one pipelined MULTI/EXEC, so readers never
+see half a batch (in cluster mode: one transaction per key). Every reply is checked: a WRONGTYPE or
+other rejected command dead-letters the batch (SLUICE_3002); a lost connection (SLUICE_3001) or a
+write slower than \`timeout\` (SLUICE_3003) is retried with backoff while the client reconnects on
+its own. A row whose key column is NULL fails with SLUICE_3006.`;
 
 const example = `targets:
   - type: redis

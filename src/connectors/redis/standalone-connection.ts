@@ -4,26 +4,27 @@ import type { RedisCommand } from './commands.ts';
 import { commonClientOptions, ConnectionLifecycle, type NodeRedisHandle, type RedisConnection } from './connection.ts';
 import type { RedisOptions } from './schema.ts';
 
-/** A pipeline being assembled; `add` appends one command. */
-interface PipelineBuilder {
+/** A MULTI/EXEC transaction being assembled; `add` appends one command. */
+interface TransactionBuilder {
   add(args: RedisCommand): void;
-  run(): Promise<unknown[]>;
+  exec(): Promise<unknown[]>;
 }
 
 /**
- * One master reached directly (standalone) or through Sentinel. A batch goes out as one pipeline
- * on one connection, so Redis executes it in order.
+ * One master reached directly (standalone) or through Sentinel. A batch goes out pipelined as one
+ * MULTI/EXEC transaction: Redis runs it in order and at once, so readers never see half a batch
+ * and a connection lost before EXEC applies nothing.
  */
 class SingleMasterConnection implements RedisConnection {
   readonly #handle: NodeRedisHandle;
   readonly #lifecycle: ConnectionLifecycle;
-  readonly #newPipeline: () => PipelineBuilder;
+  readonly #newTransaction: () => TransactionBuilder;
   readonly #ping: () => Promise<unknown>;
 
-  constructor(handle: NodeRedisHandle, logger: Logger, newPipeline: () => PipelineBuilder, ping: () => Promise<unknown>) {
+  constructor(handle: NodeRedisHandle, logger: Logger, newTransaction: () => TransactionBuilder, ping: () => Promise<unknown>) {
     this.#handle = handle;
     this.#lifecycle = new ConnectionLifecycle(handle, logger);
-    this.#newPipeline = newPipeline;
+    this.#newTransaction = newTransaction;
     this.#ping = ping;
   }
 
@@ -35,13 +36,13 @@ class SingleMasterConnection implements RedisConnection {
     return this.#lifecycle.connect();
   }
 
-  async pipeline(commands: readonly RedisCommand[]): Promise<unknown[]> {
-    const pipeline = this.#newPipeline();
-    for (const args of commands) pipeline.add(args);
+  async execute(commands: readonly RedisCommand[]): Promise<unknown[]> {
+    const transaction = this.#newTransaction();
+    for (const args of commands) transaction.add(args);
     try {
-      return await pipeline.run();
+      return await transaction.exec();
     } catch (err) {
-      // node-redis throws when any reply is an error; the caller inspects every reply itself.
+      // node-redis throws when any EXEC reply is an error; the caller inspects every reply itself.
       if (err instanceof MultiErrorReply) return err.replies;
       throw err;
     }
@@ -62,11 +63,11 @@ export function createStandaloneConnection(options: RedisOptions, targetName: st
     url: options.url,
     ...(options.db === undefined ? {} : { database: options.db }),
   });
-  const newPipeline = (): PipelineBuilder => {
+  const newTransaction = (): TransactionBuilder => {
     const multi = client.multi();
-    return { add: (args) => multi.addCommand(args), run: () => multi.execAsPipeline() };
+    return { add: (args) => multi.addCommand(args), exec: () => multi.exec() };
   };
-  return new SingleMasterConnection(client, logger, newPipeline, () => client.sendCommand(['PING']));
+  return new SingleMasterConnection(client, logger, newTransaction, () => client.sendCommand(['PING']));
 }
 
 export function createSentinelConnection(options: RedisOptions, targetName: string, logger: Logger): RedisConnection {
@@ -85,9 +86,9 @@ export function createSentinelConnection(options: RedisOptions, targetName: stri
     },
     sentinelClientOptions: settings.password === undefined ? {} : { password: settings.password },
   });
-  const newPipeline = (): PipelineBuilder => {
+  const newTransaction = (): TransactionBuilder => {
     const multi = sentinel.multi();
-    return { add: (args) => multi.addCommand(false, args), run: () => multi.execAsPipeline() };
+    return { add: (args) => multi.addCommand(false, args), exec: () => multi.exec() };
   };
-  return new SingleMasterConnection(sentinel, logger, newPipeline, () => sentinel.sendCommand(false, ['PING']));
+  return new SingleMasterConnection(sentinel, logger, newTransaction, () => sentinel.sendCommand(false, ['PING']));
 }
