@@ -111,7 +111,7 @@ describe('config reference', () => {
     assert.match(attempts[3]!, /attempts/i);
     assert.match(cells(row(reference, 'pipeline.batch.maxRows'))[1]!, /^integer, ≥ 1$/);
     assert.equal(cells(row(reference, 'pipeline.retry.maxDelay'))[2], '`30s`');
-    assert.equal(cells(row(reference, 'pipeline.queue.maxBytes'))[2], '`64MiB`');
+    assert.equal(cells(row(reference, 'pipeline.queue.maxBytes'))[2], '`16MiB`');
     assert.equal(cells(row(reference, 'targets[].redis.sentinel.name'))[2], '**required**');
     assert.equal(cells(row(reference, 'source.user'))[2], '**required**');
   });

@@ -105,10 +105,9 @@ export class ChangeQueue {
     }
     this.rows -= rows;
     this.bytes -= bytes;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items.splice(0, this.head);
-      this.head = 0;
-    }
+    // Drop references to what was taken, so memory is bounded by what is still queued.
+    this.items.splice(0, this.head);
+    this.head = 0;
     this.firstAt = Date.now();
     if (this.full && this.bytes < this.limits.maxQueueBytes / 2) {
       this.full = false;

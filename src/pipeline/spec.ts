@@ -8,8 +8,8 @@ export const pipelineSchema = z.object({
     flushInterval: duration().default(100).meta({ description: 'Longest time a change waits for its batch to fill, e.g. "100ms".' }),
   }).strict().default({ maxRows: 1000, maxBytes: 4 * 1024 * 1024, flushInterval: 100 }).meta({ description: 'How changes are grouped into target writes.' }),
   queue: z.object({
-    maxBytes: size().default(64 * 1024 * 1024).meta({ description: 'Binlog bytes read ahead of the targets; above it Sluice stops reading (backpressure).' }),
-  }).strict().default({ maxBytes: 64 * 1024 * 1024 }).meta({ description: 'Read-ahead between the binlog reader and the targets.' }),
+    maxBytes: size().default(16 * 1024 * 1024).meta({ description: 'Binlog bytes read ahead of the targets; above it Sluice stops reading (backpressure). Decoded rows take roughly 20× their binlog size on the heap, so 16MiB ≈ 300 MB.' }),
+  }).strict().default({ maxBytes: 16 * 1024 * 1024 }).meta({ description: 'Read-ahead between the binlog reader and the targets.' }),
   retry: z.object({
     attempts: z.number().int().min(1).default(8).meta({ description: 'Write attempts per batch before the failure policy applies.' }),
     initialDelay: duration().default(200).meta({ description: 'Delay before the first retry; doubles each attempt, with full jitter.' }),

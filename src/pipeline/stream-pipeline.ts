@@ -5,12 +5,11 @@ import type { Metrics } from '../core/metrics.ts';
 import { formatPosition, parseStartPosition, type BinlogPosition } from '../core/position.ts';
 import { BinlogSource, type ResumeFrom } from '../sources/mysql/binlog-source.ts';
 import type { MetadataStore } from '../store/metadata-store.ts';
-import type { Batch } from './batch.ts';
 import { buildTargets } from './build-targets.ts';
 import { ChangeQueue } from './change-queue.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { backoffDelay, sleep } from './retry.ts';
-import { TargetRunner } from './target-runner.ts';
+import { countByTable, TargetRunner } from './target-runner.ts';
 
 export interface StreamDeps {
   readonly store: MetadataStore;
@@ -90,7 +89,7 @@ export class StreamPipeline {
       for (;;) {
         const batch = await queue.take(loopSignal);
         if (!batch) break;
-        this.countIn(batch);
+        countByTable(batch.transactions.flatMap((t) => t.events), (table, op, n) => metrics.eventsIn.inc({ table, op }, n));
         // Writes in flight finish even when a shutdown is requested; only a fatal error aborts them.
         await Promise.all(runners.map((r) => r.deliver(batch, stopLoop.signal)));
         checkpointer.advance(batch.position);
@@ -105,19 +104,5 @@ export class StreamPipeline {
       logger.info({ position: at ? formatPosition(at) : null }, 'stream stopped');
     }
     if (fatal) throw fatal;
-  }
-
-  private countIn(batch: Batch): void {
-    const counts = new Map<string, number>();
-    for (const txn of batch.transactions) {
-      for (const e of txn.events) {
-        const id = `${e.db}.${e.table}\u0000${e.op}`;
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-    }
-    for (const [id, n] of counts) {
-      const [table, op] = id.split('\u0000');
-      this.deps.metrics.eventsIn.inc({ table: table!, op: op! }, n);
-    }
   }
 }

@@ -1,5 +1,5 @@
 import type { Sink, SinkRecord } from '../connectors/types.ts';
-import type { ChangeEvent } from '../core/event.ts';
+import type { ChangeEvent, Op, TableSchema } from '../core/event.ts';
 import { errorKind, errorMessage, sluiceError, SluiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
@@ -29,7 +29,8 @@ export interface TargetRunnerOptions {
  */
 export class TargetRunner {
   private readonly o: TargetRunnerOptions;
-  private readonly ruleCache = new Map<string, CompiledRule | null>();
+  /** Rule per table version; TableSchema objects are shared by all events of a table version. */
+  private readonly ruleCache = new WeakMap<TableSchema, CompiledRule | null>();
 
   constructor(options: TargetRunnerOptions) {
     this.o = options;
@@ -40,11 +41,10 @@ export class TargetRunner {
   }
 
   private ruleFor(e: ChangeEvent): CompiledRule | null {
-    const id = `${e.db}.${e.table}`;
-    let rule = this.ruleCache.get(id);
+    let rule = this.ruleCache.get(e.schema);
     if (rule === undefined) {
       rule = this.o.rules.find((r) => r.matches(e.db, e.table)) ?? null;
-      this.ruleCache.set(id, rule);
+      this.ruleCache.set(e.schema, rule);
     }
     return rule;
   }
@@ -65,25 +65,25 @@ export class TargetRunner {
     return records;
   }
 
+  /**
+   * Sends every slice of the batch at once (the sink keeps them in order on its connection). If any
+   * slice fails, the slices from the first failed one on are written again one by one, in order,
+   * with retries: writes are idempotent, so replaying them in order restores the right final state.
+   */
   async deliver(batch: Batch, signal?: AbortSignal): Promise<void> {
     const records = this.toRecords(batch);
-    for (let i = 0; i < records.length; i += this.o.maxRows) {
-      await this.writeSlice(records.slice(i, i + this.o.maxRows), signal);
+    const slices: SinkRecord[][] = [];
+    for (let i = 0; i < records.length; i += this.o.maxRows) slices.push(records.slice(i, i + this.o.maxRows));
+    const timer = this.o.metrics.batchSeconds.startTimer({ target: this.o.name });
+    const first = await Promise.allSettled(slices.map((slice) => this.o.sink.write(slice, signal)));
+    timer();
+    const failed = first.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      this.o.metrics.retries.inc({ target: this.o.name });
+      for (const slice of slices.slice(failed)) await this.writeSlice(slice, signal);
     }
-    if (records.length > 0) this.count(records);
+    if (records.length > 0) countByTable(records.map((r) => r.event), (table, op, n) => this.o.metrics.eventsOut.inc({ target: this.o.name, table, op }, n));
     this.o.metrics.lagSeconds.set({ target: this.o.name }, Math.max(0, (Date.now() - batch.commitTime) / 1000));
-  }
-
-  private count(records: readonly SinkRecord[]): void {
-    const counts = new Map<string, number>();
-    for (const r of records) {
-      const id = `${r.event.db}.${r.event.table}\u0000${r.event.op}`;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    for (const [id, n] of counts) {
-      const [table, op] = id.split('\u0000');
-      this.o.metrics.eventsOut.inc({ target: this.o.name, table: table!, op: op! }, n);
-    }
   }
 
   private async writeSlice(records: SinkRecord[], signal?: AbortSignal): Promise<void> {
@@ -123,4 +123,24 @@ export class TargetRunner {
     this.o.metrics.deadLettered.inc({ target: this.o.name }, records.length);
     this.o.logger.error({ target: this.o.name, code, rows: records.length, err: errorMessage(error) }, 'rows dead-lettered');
   }
+}
+
+const ops: readonly Op[] = ['insert', 'update', 'delete'];
+
+/** Counts events per table and op without building a string per event (metrics run per batch). */
+export function countByTable(events: Iterable<ChangeEvent>, emit: (table: string, op: Op, n: number) => void): void {
+  const counts = new Map<TableSchema, [number, number, number]>();
+  for (const e of events) {
+    let c = counts.get(e.schema);
+    if (!c) counts.set(e.schema, (c = [0, 0, 0]));
+    c[e.op === 'insert' ? 0 : e.op === 'update' ? 1 : 2]++;
+  }
+  const byName = new Map<string, [number, number, number]>();
+  for (const [schema, c] of counts) {
+    const name = `${schema.db}.${schema.table}`;
+    const total = byName.get(name);
+    if (total) c.forEach((n, i) => (total[i] = total[i]! + n));
+    else byName.set(name, c);
+  }
+  for (const [name, c] of byName) c.forEach((n, i) => n > 0 && emit(name, ops[i]!, n));
 }
