@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { stringify } from 'yaml';
-import { startRedis } from '../test/conformance/redis-server.ts';
+import { startRedis } from '../test/services/redis.ts';
 import { startMariaDb } from '../test/services/mariadb.ts';
 
 const say = (text: string) => process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\n`);

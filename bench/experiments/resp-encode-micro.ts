@@ -10,7 +10,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { createClient } from 'redis';
-import { startRedis } from '../../test/conformance/redis-server.ts';
+import { startRedis } from '../../test/services/redis.ts';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const INFLIGHT = Number(process.argv[3] ?? 1);

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
 import type { BinlogPosition } from '../../src/core/position.ts';
-import { startRedis, type RedisServer } from '../../test/conformance/redis-server.ts';
+import { startRedis, type RedisServer } from '../../test/services/redis.ts';
 import { startMariaDb, type MariaDbServer } from '../../test/services/mariadb.ts';
 import type { ChildJob, ChildResult } from './stream-redis-child.ts';
 

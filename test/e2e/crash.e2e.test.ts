@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createClient } from 'redis';
 import { stringify } from 'yaml';
-import { startRedis, type RedisServer } from '../conformance/redis-server.ts';
+import { startRedis, type RedisServer } from '../services/redis.ts';
 import { startMariaDb, type MariaDbServer } from '../services/mariadb.ts';
 import { eventually } from './pipeline-harness.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createClient } from 'redis';
-import { startRedis, type RedisServer } from '../conformance/redis-server.ts';
+import { startRedis, type RedisServer } from '../services/redis.ts';
 import { startMariaDb, type MariaDbServer } from '../services/mariadb.ts';
 import { eventually, sourceFor, startPipeline, type RunningPipeline } from './pipeline-harness.ts';
 

@@ -4,7 +4,7 @@ import { createClient } from 'redis';
 import type { Row } from '../../core/event.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { ChangeLog, userRow } from '../../../test/conformance/change-log.ts';
-import { startRedisCluster, type RedisCluster } from '../../../test/conformance/redis-cluster.ts';
+import { startRedisCluster, type RedisCluster } from '../../../test/services/redis-cluster.ts';
 import { sinkConformance } from '../../../test/conformance/sink-conformance.ts';
 import { testRule } from '../../../test/conformance/test-rule.ts';
 import { redisSpec } from './spec.ts';

@@ -2,7 +2,7 @@ import { createClient } from 'redis';
 import { silentLogger } from '../../core/logger.ts';
 import type { Row } from '../../core/event.ts';
 import { sinkConformance } from '../../../test/conformance/sink-conformance.ts';
-import { startRedis, type RedisServer } from '../../../test/conformance/redis-server.ts';
+import { startRedis, type RedisServer } from '../../../test/services/redis.ts';
 import { testRule } from '../../../test/conformance/test-rule.ts';
 import { redisSpec } from './spec.ts';
 

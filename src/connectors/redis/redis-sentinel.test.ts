@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { createClient } from 'redis';
 import { silentLogger } from '../../core/logger.ts';
 import { ChangeLog, userRow } from '../../../test/conformance/change-log.ts';
-import { startRedis, type RedisServer } from '../../../test/conformance/redis-server.ts';
+import { startRedis, type RedisServer } from '../../../test/services/redis.ts';
 import { testRule } from '../../../test/conformance/test-rule.ts';
 import { redisSpec } from './spec.ts';
 

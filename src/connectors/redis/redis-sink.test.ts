@@ -5,7 +5,7 @@ import { BackoffError, SluiceError, UnrecoverableError } from '../../core/errors
 import { silentLogger } from '../../core/logger.ts';
 import type { Sink } from '../types.ts';
 import { ChangeLog, userRow } from '../../../test/conformance/change-log.ts';
-import { startRedis, type RedisServer } from '../../../test/conformance/redis-server.ts';
+import { startRedis, type RedisServer } from '../../../test/services/redis.ts';
 import { writeWithRetry } from '../../../test/conformance/sink-conformance.ts';
 import { testRule } from '../../../test/conformance/test-rule.ts';
 import { freePort } from '../../../test/services/process.ts';

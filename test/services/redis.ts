@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startProcess, waitFor } from '../services/process.ts';
+import { freePort, startProcess, waitFor } from './process.ts';
 
 /** A private redis-server started by a test; `stop()` ends it by PID and removes its directory. */
 export interface RedisServer {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { waitFor } from '../services/process.ts';
-import { startRedis, type RedisServer } from './redis-server.ts';
+import { waitFor } from './process.ts';
+import { startRedis, type RedisServer } from './redis.ts';
 
 const run = promisify(execFile);
 
