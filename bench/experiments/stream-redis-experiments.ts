@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import {
   children, flushRedis, isAt, jobFor, loadRows, measure, median, startServers, verify, type Measurement, type Servers,
 } from '../lib/stream-redis-setup.ts';
-import { makePatchedZongji } from './make-zongji-patched.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const p = (f: string) => join(here, f);
@@ -23,37 +22,14 @@ interface Variant {
   readonly env?: Record<string, string>;
 }
 
-const queue8 = { queue: { maxBytes: '8MiB' } };
+// Landed in src since: concurrent slices, lean event counting, queue release, zongji patches.
 const variants: Variant[] = [
   { name: 'decode', mode: 'decode' },
-  { name: 'decode+zongji-patch', mode: 'decode', preload: [p('patch-zongji.ts')] },
   { name: 'baseline', mode: 'e2e' },
-  { name: 'queue-8MiB', mode: 'e2e', pipeline: queue8 },
+  { name: 'queue-8MiB', mode: 'e2e', pipeline: { queue: { maxBytes: '8MiB' } } },
   { name: 'maxRows-5000', mode: 'e2e', pipeline: { batch: { maxRows: 5000 } } },
-  { name: 'concurrent-slices', mode: 'e2e', preload: [p('patch-concurrent-slices.ts')] },
   { name: 'raw-resp', mode: 'e2e', preload: [p('patch-raw-resp.ts')] },
   { name: 'raw-resp-multi', mode: 'e2e', preload: [p('patch-raw-resp.ts')], env: { BENCH_RAW_MULTI: '1' } },
-  { name: 'zongji-patch', mode: 'e2e', preload: [p('patch-zongji.ts')] },
-  { name: 'lean-events', mode: 'e2e', preload: [p('patch-lean-events.ts')] },
-  { name: 'queue-release', mode: 'e2e', preload: [p('patch-queue-release.ts')] },
-  { name: 'queue-release+8MiB', mode: 'e2e', pipeline: queue8, preload: [p('patch-queue-release.ts')] },
-  { name: 'raw-resp+queue-release', mode: 'e2e', preload: [p('patch-raw-resp.ts'), p('patch-queue-release.ts')] },
-  {
-    name: 'all', mode: 'e2e', pipeline: { ...queue8, batch: { maxRows: 5000 } },
-    preload: [p('patch-zongji.ts'), p('patch-lean-events.ts'), p('patch-queue-release.ts')],
-  },
-  {
-    name: 'all+raw-resp-multi', mode: 'e2e', pipeline: { ...queue8, batch: { maxRows: 5000 } }, env: { BENCH_RAW_MULTI: '1' },
-    preload: [p('patch-raw-resp.ts'), p('patch-zongji.ts'), p('patch-lean-events.ts'), p('patch-queue-release.ts')],
-  },
-  {
-    name: 'all+concurrent', mode: 'e2e', pipeline: queue8,
-    preload: [p('patch-zongji.ts'), p('patch-lean-events.ts'), p('patch-queue-release.ts'), p('patch-concurrent-slices.ts')],
-  },
-  {
-    name: 'all+concurrent+raw-resp-multi', mode: 'e2e', pipeline: queue8, env: { BENCH_RAW_MULTI: '1' },
-    preload: [p('patch-raw-resp.ts'), p('patch-zongji.ts'), p('patch-lean-events.ts'), p('patch-queue-release.ts'), p('patch-concurrent-slices.ts')],
-  },
 ];
 // Diagnostics (run only when named): where the wall time goes, see patch-diagnostics.ts.
 const diag = p('patch-diagnostics.ts');
@@ -68,7 +44,6 @@ const profileDir = process.env.BENCH_PROFILE ? resolve(process.env.BENCH_PROFILE
 let servers: Servers | undefined;
 const results = new Map<string, Measurement[]>();
 try {
-  await makePatchedZongji();
   servers = await startServers();
   const conn = await servers.db.connect();
   try {
