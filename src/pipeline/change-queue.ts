@@ -53,14 +53,6 @@ export class ChangeQueue {
     this.wakeUp();
   }
 
-  /** Drops everything queued (used when the reader restarts from an earlier position). */
-  clear(): void {
-    this.items.length = 0;
-    this.head = 0;
-    this.rows = 0;
-    this.bytes = 0;
-  }
-
   /** Waits for the next batch; undefined once closed and drained or when `signal` aborts. */
   async take(signal?: AbortSignal): Promise<Batch | undefined> {
     for (;;) {

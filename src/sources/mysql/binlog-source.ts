@@ -56,6 +56,7 @@ export class BinlogSource {
   private control: Connection | undefined;
   private txn: OpenTxn | undefined;
   private stopped = false;
+  private readonly pausedFor = new Set<string>();
 
   constructor(options: BinlogSourceOptions) {
     this.options = options;
@@ -107,12 +108,15 @@ export class BinlogSource {
   }
 
   /** Stops reading from the server (backpressure); transactions already emitted stay valid. */
-  pause(): void {
+  pause(reason = 'backpressure'): void {
+    this.pausedFor.add(reason);
     (this.zongji as unknown as { connection?: { pause(): void } })?.connection?.pause();
   }
 
-  resume(): void {
-    (this.zongji as unknown as { connection?: { resume(): void } })?.connection?.resume();
+  /** Resumes reading once no reason to pause (backpressure, a schema refresh) is left. */
+  resume(reason = 'backpressure'): void {
+    this.pausedFor.delete(reason);
+    if (this.pausedFor.size === 0) (this.zongji as unknown as { connection?: { resume(): void } })?.connection?.resume();
   }
 
   async stop(): Promise<void> {
@@ -224,10 +228,10 @@ export class BinlogSource {
     const position: BinlogPosition = { file: zj.options.filename, pos: e.nextPosition };
     const gtid = withGtid(zj.gtidSet, e.gtid);
     if (/^\s*(ALTER|CREATE|DROP|RENAME)\s/i.test(sql) && this.control) {
-      this.pause();
+      this.pause('schema-refresh');
       const control = this.control;
       void this.json.refresh(control).catch((err: Error) => this.options.logger.warn({ err }, 'JSON column refresh failed'))
-        .finally(() => this.resume());
+        .finally(() => this.resume('schema-refresh'));
     }
     this.commit(e, gtid ? { ...position, gtid } : position);
   }
