@@ -1,4 +1,4 @@
-import type { BinlogPosition } from './position.ts';
+import { formatPosition, type BinlogPosition } from './position.ts';
 
 export type Op = 'insert' | 'update' | 'delete';
 
@@ -89,4 +89,12 @@ export function createChangeEvent(init: ChangeEventInit): ChangeEvent {
 /** The row a target should hold after the event (null for a delete). */
 export function currentRow(event: ChangeEvent): Row | null {
   return event.op === 'delete' ? null : event.after;
+}
+
+/** The JSON form of an event (dead-letter store, webhook bodies): position as `FILE:POS[@GTID]`, time as ISO-8601. */
+export function eventToJson(e: ChangeEvent) {
+  return {
+    id: e.id, op: e.op, db: e.db, table: e.table, key: e.key, before: e.before, after: e.after,
+    position: formatPosition(e.position), commitTime: new Date(e.commitTime).toISOString(),
+  };
 }

@@ -1,12 +1,11 @@
 import type { Sink, SinkRecord } from '../connectors/types.ts';
-import type { ChangeEvent, Op, TableSchema } from '../core/event.ts';
+import { eventToJson, type ChangeEvent, type Op, type TableSchema } from '../core/event.ts';
 import { errorKind, errorMessage, sluiceError, SluiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import type { CompiledRule } from '../rules/compiled-rule.ts';
 import type { MetadataStore } from '../store/metadata-store.ts';
 import type { Batch } from './batch.ts';
-import { serializeEvent } from './dead-letter.ts';
 import { withRetry, type RetryPolicy } from './retry.ts';
 
 export interface TargetRunnerOptions {
@@ -118,7 +117,7 @@ export class TargetRunner {
     }
     await this.o.store.addDeadLetter({
       pipeline: this.o.pipeline, target: this.o.name, errorCode: code, errorMessage: errorMessage(error), attempts,
-      position: last.position, events: records.map((r) => serializeEvent(r.event)),
+      position: last.position, events: records.map((r) => eventToJson(r.event)),
     });
     this.o.metrics.deadLettered.inc({ target: this.o.name }, records.length);
     this.o.logger.error({ target: this.o.name, code, rows: records.length, err: errorMessage(error) }, 'rows dead-lettered');

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Op, Row, Value } from '../../core/event.ts';
-import { formatPosition } from '../../core/position.ts';
+import { eventToJson, type Op, type Row, type Value } from '../../core/event.ts';
 import type { SinkRecord } from '../types.ts';
 
 /** One change event as it appears in `events[]` of a request body. */
@@ -24,19 +23,9 @@ export interface Envelope {
   readonly events: readonly WireEvent[];
 }
 
+/** The event's JSON form with the rule-transformed rows in place of the source rows. */
 function toWireEvent(record: SinkRecord): WireEvent {
-  const { event } = record;
-  return {
-    id: event.id,
-    op: event.op,
-    db: event.db,
-    table: event.table,
-    key: record.key,
-    before: record.before,
-    after: record.row,
-    position: formatPosition(event.position),
-    commitTime: new Date(event.commitTime).toISOString(),
-  };
+  return { ...eventToJson(record.event), key: record.key, before: record.before, after: record.row };
 }
 
 /**
