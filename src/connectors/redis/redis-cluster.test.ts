@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createClient } from 'redis';
-import type { Row } from '../../core/event.ts';
 import { silentLogger } from '../../core/logger.ts';
 import { ChangeLog, userRow } from '../../../test/conformance/change-log.ts';
 import { startRedisCluster, type RedisCluster } from '../../../test/services/redis-cluster.ts';
 import { sinkConformance } from '../../../test/conformance/sink-conformance.ts';
 import { testRule } from '../../../test/conformance/test-rule.ts';
 import { redisSpec } from './spec.ts';
+import { expectedUserHash, hashFields } from './redis-test-fixture.ts';
 
 type Client = ReturnType<typeof createClient>;
 
@@ -59,20 +59,9 @@ sinkConformance('redis cluster (hash rows)', {
   createSink: () => redisSpec.createSink(fixture.options(mapping), { name: 'cluster', logger: silentLogger }),
   async readState() {
     const replies = await fixture.collect((key) => ['HGETALL', key]);
-    return new Map([...replies].map(([key, reply]) => {
-      const flat = reply as string[];
-      const row: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) row[flat[i]!] = flat[i + 1]!;
-      return [key, row as Row];
-    }));
+    return new Map([...replies].map(([key, reply]) => [key, hashFields(reply)]));
   },
-  expected(row) {
-    const value: Record<string, string> = {};
-    for (const [column, v] of Object.entries(row)) {
-      if (v !== null) value[column] = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }
-    return { key: `user:${String(row.id)}`, value };
-  },
+  expected: expectedUserHash,
   async disconnect() {
     await Promise.all(fixture.admins.map((a) => a.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes'])));
   },

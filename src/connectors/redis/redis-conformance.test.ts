@@ -1,10 +1,10 @@
 import { createClient } from 'redis';
 import { silentLogger } from '../../core/logger.ts';
-import type { Row } from '../../core/event.ts';
 import { sinkConformance } from '../../../test/conformance/sink-conformance.ts';
 import { startRedis, type RedisServer } from '../../../test/services/redis.ts';
 import { testRule } from '../../../test/conformance/test-rule.ts';
 import { redisSpec } from './spec.ts';
+import { expectedUserHash, hashFields } from './redis-test-fixture.ts';
 
 let server: RedisServer | undefined;
 let admin: ReturnType<typeof createClient> | undefined;
@@ -12,14 +12,6 @@ let admin: ReturnType<typeof createClient> | undefined;
 function requireAdmin() {
   if (admin === undefined) throw new Error('redis-server not started');
   return admin;
-}
-
-/** A flat HGETALL reply as a plain object. */
-function fieldsOf(reply: unknown): Row {
-  const flat = reply as string[];
-  const row: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) row[flat[i]!] = flat[i + 1]!;
-  return row;
 }
 
 const options = { keyPrefix: 'user:', structure: 'hash' };
@@ -49,15 +41,9 @@ sinkConformance('redis (hash rows)', {
     const multi = client.multi();
     for (const key of keys) multi.addCommand(['HGETALL', key]);
     const replies = keys.length === 0 ? [] : await multi.execAsPipeline();
-    return new Map(keys.map((key, i) => [key, fieldsOf(replies[i])]));
+    return new Map(keys.map((key, i) => [key, hashFields(replies[i])]));
   },
-  expected(row) {
-    const value: Record<string, string> = {};
-    for (const [column, v] of Object.entries(row)) {
-      if (v !== null) value[column] = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    }
-    return { key: `user:${String(row.id)}`, value };
-  },
+  expected: expectedUserHash,
   async disconnect() {
     await requireAdmin().sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
   },

@@ -1,50 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createClient } from 'redis';
+import { describe, it } from 'node:test';
 import { BackoffError, SluiceError, UnrecoverableError } from '../../core/errors.ts';
-import { silentLogger } from '../../core/logger.ts';
 import type { Sink } from '../types.ts';
 import { ChangeLog, userRow } from '../../../test/conformance/change-log.ts';
-import { startRedis, type RedisServer } from '../../../test/services/redis.ts';
 import { writeWithRetry } from '../../../test/conformance/sink-conformance.ts';
 import { testRule } from '../../../test/conformance/test-rule.ts';
 import { freePort } from '../../../test/services/process.ts';
 import { redisSpec } from './spec.ts';
+import { useRedisServer } from './redis-test-fixture.ts';
 
 describe('redis sink failures', { timeout: 60_000 }, () => {
-  let server: RedisServer | undefined;
-  let admin: ReturnType<typeof createClient>;
-  const sinks: Sink[] = [];
-
-  before(async () => {
-    server = await startRedis();
-    admin = createClient({ url: server.url, RESP: 2 });
-    await admin.connect();
-  });
-
-  after(async () => {
-    try {
-      await Promise.all(sinks.map((s) => s.close()));
-      admin?.destroy();
-    } finally {
-      await server?.stop();
-    }
-  });
-
-  function createSink(options: Record<string, unknown> = {}): Promise<Sink> {
-    const parsed = redisSpec.options.parse({ url: server?.url, keyPrefix: 'user:', ...options });
-    return redisSpec.createSink(parsed, { name: 'failures', logger: silentLogger }).then((sink) => {
-      sinks.push(sink);
-      return sink;
-    });
-  }
+  const redis = useRedisServer('failures');
+  const createSink = (options: Record<string, unknown> = {}): Promise<Sink> => redis.createSink({ keyPrefix: 'user:', ...options });
+  const admin = () => redis.admin;
 
   const log = new ChangeLog(testRule(redisSpec.options.parse({ keyPrefix: 'user:' })));
 
   it('a WRONGTYPE reply is unrecoverable and names the command, key and row', async () => {
     const sink = await createSink();
     await sink.open();
-    await admin.set('user:7', 'not a hash');
+    await admin().set('user:7', 'not a hash');
     const record = log.insert(userRow(7));
     await assert.rejects(sink.write([log.insert(userRow(8)), record]), (err: unknown) => {
       assert.ok(err instanceof UnrecoverableError);
@@ -55,32 +30,32 @@ describe('redis sink failures', { timeout: 60_000 }, () => {
       });
       return true;
     });
-    assert.equal(await admin.hGet('user:8', 'id'), '8');
+    assert.equal(await admin().hGet('user:8', 'id'), '8');
   });
 
   it('fails fast with SLUICE_3001 while disconnected and writes again once Redis is back', async () => {
     const sink = await createSink();
     await sink.open();
-    await admin.configSet('maxclients', '1');
+    await admin().configSet('maxclients', '1');
     try {
-      await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
+      await admin().sendCommand(['CLIENT', 'KILL', 'TYPE', 'normal', 'SKIPME', 'yes']);
       const started = Date.now();
       await assert.rejects(sink.write([log.insert(userRow(20))]), (err: unknown) => err instanceof BackoffError && err.code === 'SLUICE_3001');
       assert.ok(Date.now() - started < 1000, 'the write waited for the connection');
     } finally {
-      await admin.configSet('maxclients', '10000');
+      await admin().configSet('maxclients', '10000');
     }
     await writeWithRetry(sink, [log.insert(userRow(20))]);
-    assert.equal(await admin.hGet('user:20', 'id'), '20');
+    assert.equal(await admin().hGet('user:20', 'id'), '20');
   });
 
   it('a write that outlasts `timeout` fails with SLUICE_3003 and succeeds when retried', async () => {
     const sink = await createSink({ timeout: '200ms' });
     await sink.open();
-    await admin.sendCommand(['CLIENT', 'PAUSE', '1000', 'WRITE']);
+    await admin().sendCommand(['CLIENT', 'PAUSE', '1000', 'WRITE']);
     await assert.rejects(sink.write([log.insert(userRow(30))]), (err: unknown) => err instanceof SluiceError && err.code === 'SLUICE_3003' && err.kind === 'backoff');
     await writeWithRetry(sink, [log.insert(userRow(30))]);
-    assert.equal(await admin.hGet('user:30', 'id'), '30');
+    assert.equal(await admin().hGet('user:30', 'id'), '30');
   });
 
   it('open fails with SLUICE_3001 when nothing listens; ping answers when Redis is up', async () => {
