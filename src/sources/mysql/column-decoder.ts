@@ -45,6 +45,18 @@ export function parseJsonExact(text: string): Value {
 }
 
 const offsetCache = new Map<string, string>();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
 
 /** UTC offset (`+08:00`, `Z`) of a wall-clock time in `zone`, cached per zone and hour. */
 function offsetOf(wallClock: string, zone: string): string {
@@ -52,9 +64,7 @@ function offsetOf(wallClock: string, zone: string): string {
   let offset = offsetCache.get(cacheKey);
   if (offset === undefined) {
     const asUtc = Date.parse(`${wallClock.slice(0, 19).replace(' ', 'T')}Z`);
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    }).formatToParts(asUtc);
+    const parts = formatterFor(zone).formatToParts(asUtc);
     const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
     const zoned = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
     const minutes = Math.round((zoned - asUtc) / 60_000);
