@@ -10,12 +10,13 @@ import { createClient } from 'redis';
 import { stringify } from 'yaml';
 import { startRedis } from '../test/services/redis.ts';
 import { startMariaDb } from '../test/services/mariadb.ts';
+import { startAll } from '../test/services/start-all.ts';
 
 const say = (text: string) => process.stdout.write(`\n\x1b[1m▶ ${text}\x1b[0m\n`);
 const bin = join(import.meta.dirname, '../bin/sluice.js');
 
 say('starting a private MariaDB (binlog ROW, FULL metadata) and Redis');
-const [db, redisServer] = await Promise.all([startMariaDb(), startRedis()]);
+const [db, redisServer] = await startAll(() => startMariaDb(), () => startRedis());
 const redis = createClient({ url: redisServer.url });
 let sluice: ReturnType<typeof spawn> | undefined;
 try {

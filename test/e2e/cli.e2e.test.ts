@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
 import { startMariaDb, type MariaDbServer } from '../services/mariadb.ts';
+import { startAll } from '../services/start-all.ts';
 import { freePort } from '../services/process.ts';
 import { startReceiver } from './http-receiver.ts';
 import { eventually } from './pipeline-harness.ts';
@@ -41,7 +42,7 @@ describe('sluice CLI', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   before(async () => {
-    [good, noBinlog] = await Promise.all([startMariaDb(), startMariaDb({ binlog: false, extraArgs: ['--binlog-row-metadata=MINIMAL'] })]);
+    [good, noBinlog] = await startAll(() => startMariaDb(), () => startMariaDb({ binlog: false, extraArgs: ['--binlog-row-metadata=MINIMAL'] }));
     dir = await mkdtemp(join(tmpdir(), 'sluice-cli-'));
     receiver = await startReceiver();
   });

@@ -8,6 +8,7 @@ import { createClient } from 'redis';
 import { stringify } from 'yaml';
 import { startRedis, type RedisServer } from '../services/redis.ts';
 import { startMariaDb, type MariaDbServer } from '../services/mariadb.ts';
+import { startAll } from '../services/start-all.ts';
 import { eventually } from './pipeline-harness.ts';
 
 /**
@@ -25,7 +26,7 @@ let child: ChildProcess | undefined;
 const canonical = (h: Record<string, string>) => JSON.stringify(Object.entries(h).sort(([a], [b]) => a.localeCompare(b)));
 
 before(async () => {
-  [db, redisServer] = await Promise.all([startMariaDb(), startRedis()]);
+  [db, redisServer] = await startAll(() => startMariaDb(), () => startRedis());
   redis = createClient({ url: redisServer.url });
   await redis.connect();
 });

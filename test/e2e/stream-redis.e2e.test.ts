@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { createClient } from 'redis';
 import { startRedis, type RedisServer } from '../services/redis.ts';
 import { startMariaDb, type MariaDbServer } from '../services/mariadb.ts';
+import { startAll } from '../services/start-all.ts';
 import { eventually, sourceFor, startPipeline, type RunningPipeline } from './pipeline-harness.ts';
 
 /** binlog → Redis end to end: every structure and op, a go-mysql-transfer style rule set, and a poison row. */
@@ -12,7 +13,7 @@ let redis: ReturnType<typeof createClient>;
 let pipeline: RunningPipeline;
 
 before(async () => {
-  [db, redisServer] = await Promise.all([startMariaDb(), startRedis()]);
+  [db, redisServer] = await startAll(() => startMariaDb(), () => startRedis());
   redis = createClient({ url: redisServer.url });
   await redis.connect();
   const conn = await db.connect();

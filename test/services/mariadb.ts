@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,13 +37,16 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
   const dir = await mkdtemp(join(tmpdir(), 'sluice-mariadb-'));
   const dataDir = join(dir, 'data');
   const socket = join(dir, 'mysqld.sock');
+  // A private tmpdir: concurrent servers sharing /tmp have clashed on internal temp-table names.
+  const tmp = join(dir, 'tmp');
+  await mkdir(tmp);
   await run('mariadb-install-db', [
-    '--no-defaults', '--user=root', `--datadir=${dataDir}`,
+    '--no-defaults', '--user=root', `--datadir=${dataDir}`, `--tmpdir=${tmp}`,
     '--auth-root-authentication-method=normal', '--skip-test-db',
   ]);
   const port = await freePort();
   const proc: ManagedProcess = startProcess('mariadbd', [
-    '--no-defaults', '--user=root', `--datadir=${dataDir}`, `--socket=${socket}`,
+    '--no-defaults', '--user=root', `--datadir=${dataDir}`, `--tmpdir=${tmp}`, `--socket=${socket}`,
     `--port=${port}`, '--bind-address=127.0.0.1', `--pid-file=${join(dir, 'mariadbd.pid')}`,
     `--log-error=${join(dir, 'error.log')}`,
     ...(options.binlog === false ? ['--skip-log-bin'] : [`--log-bin=${join(dataDir, 'binlog')}`]),
@@ -61,6 +64,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
     await admin.end();
   } catch (err) {
     await proc.stop();
+    await rm(dir, { recursive: true, force: true });
     throw err;
   }
   return {

@@ -40,6 +40,9 @@ export function startProcess(command: string, args: readonly string[], options: 
     if (stderr.length < 10_000) stderr += d.toString();
   });
   if (child.pid === undefined) throw new Error(`cannot start ${command}`);
+  // A server must never keep a test process alive: the exit hook above kills what is left.
+  child.unref();
+  (child.stderr as { unref?: () => void } | null)?.unref?.();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const managed: ManagedProcess = {
     pid: child.pid,
