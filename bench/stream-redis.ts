@@ -12,7 +12,7 @@
  * Environment:
  *   BENCH_ROWS=200000     rows to load (default 1000000)
  *   BENCH_RUNS=3          runs of each measurement (default 3); medians are reported
- *   BENCH_VARIANTS='[{"batch":{"maxRows":5000}}]'
+ *   BENCH_VARIANTS='[{"batch":{"maxRows":5000}}]'   (a `source` key overrides source settings: '[{"source":{"decodeThread":false}}]')
  *                         extra e2e runs (one each) with these `pipeline:` blocks instead of the defaults
  *   BENCH_PROFILE=DIR     write a .cpuprofile of every child run into DIR (node --cpu-prof);
  *                         summarize with `node bench/tools/cpuprofile.ts DIR/e2e-1.cpuprofile`

@@ -29,7 +29,7 @@ export interface ChildJob {
   /** e2e only. */
   readonly redisUrl?: string;
   readonly include?: string[];
-  /** e2e only: `pipeline:` block of the config; `{}` = defaults. */
+  /** e2e only: `pipeline:` block of the config (`{}` = defaults); a `source` key in it overrides source settings. */
   readonly pipeline?: Record<string, unknown>;
 }
 
@@ -111,13 +111,16 @@ async function e2e(job: ChildJob): Promise<ChildResult> {
   };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
+  // A variant's `source` key overrides source settings; the rest is the `pipeline:` block.
+  const { source: sourceOverrides = {}, ...pipelineBlock } = job.pipeline ?? {};
   const pipeline = await startPipeline({
     name: 'bench',
     source: {
       type: 'mariadb', host: job.host, port: job.port, user: job.user, password: job.password,
       serverId: serverId(5000), start: formatPosition(job.start), include: job.include ?? [],
+      ...(sourceOverrides as Record<string, unknown>),
     },
-    pipeline: job.pipeline ?? {},
+    pipeline: pipelineBlock,
     targets: [{ type: 'redis', name: 'redis', redis: { url: job.redisUrl, structure: 'hash', keyPrefix: 'bench:' } }],
   });
   const tReady = performance.now();

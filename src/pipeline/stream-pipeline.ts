@@ -1,9 +1,12 @@
+import { availableParallelism } from 'node:os';
 import type { SluiceConfig } from '../config/sluice-config.ts';
 import { errorMessage, type SluiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { formatPosition, parseStartPosition, type BinlogPosition } from '../core/position.ts';
-import { BinlogSource, type ResumeFrom } from '../sources/mysql/binlog-source.ts';
+import type { ChangeSource } from '../sources/change-source.ts';
+import { BinlogSource, type BinlogSourceOptions, type ResumeFrom } from '../sources/mysql/binlog-source.ts';
+import { ThreadedBinlogSource } from '../sources/mysql/threaded-binlog-source.ts';
 import type { MetadataStore } from '../store/metadata-store.ts';
 import { buildTargets } from './build-targets.ts';
 import { ChangeQueue } from './change-queue.ts';
@@ -49,7 +52,7 @@ export class StreamPipeline {
     let resume: ResumeFrom = stored ? { kind: 'checkpoint', position: stored.position } : parseStartPosition(config.source.start);
     let lastQueued: BinlogPosition | undefined;
     let fatal: SluiceError | undefined;
-    let source: BinlogSource | undefined;
+    let source: ChangeSource | undefined;
     let restarts = 0;
     const stopLoop = new AbortController();
     const loopSignal = AbortSignal.any([signal, stopLoop.signal]);
@@ -69,13 +72,14 @@ export class StreamPipeline {
       })();
     };
     const startSource = async (): Promise<void> => {
-      const s = new BinlogSource({
+      const options: BinlogSourceOptions = {
         config: config.source, from: resume, logger, onError: onSourceError,
         onTransaction: (txn) => {
           lastQueued = txn.position;
           queue.push(txn);
         },
-      });
+      };
+      const s = useDecodeThread(config.source.decodeThread) ? new ThreadedBinlogSource(options) : new BinlogSource(options);
       source = s;
       queue.onPressure = (full) => (full ? s.pause() : s.resume());
       await s.start();
@@ -105,4 +109,9 @@ export class StreamPipeline {
     }
     if (fatal) throw fatal;
   }
+}
+
+/** `auto`: a decoder thread pays off only when a core is free for it besides the main thread, Redis and the database. */
+function useDecodeThread(setting: boolean | 'auto'): boolean {
+  return setting === 'auto' ? availableParallelism() >= 4 : setting;
 }

@@ -26,7 +26,7 @@ before(async () => {
     CREATE TABLE shop.skipped (id INT PRIMARY KEY);`);
   await conn.end();
   pipeline = await startPipeline({
-    source: sourceFor(db, { include: ['shop.*'], exclude: ['shop.skipped'] }),
+    source: sourceFor(db, { include: ['shop.*'], exclude: ['shop.skipped'], decodeThread: true }),
     pipeline: { batch: { flushInterval: '20ms' }, retry: { attempts: 2, initialDelay: '10ms' } },
     targets: [{
       type: 'redis', name: 'cache', redis: { url: redisServer.url, keyPrefix: 'shop:' },

@@ -28,7 +28,7 @@ before(async () => {
   ) DEFAULT CHARSET=utf8mb4`);
   await conn.end();
   pipeline = await startPipeline({
-    source: sourceFor(db, { include: ['shop.*'] }),
+    source: sourceFor(db, { include: ['shop.*'], decodeThread: true }),
     targets: [{ type: 'http', http: { url: receiver.url, signing: { keyId: 'k1', secret } } }],
   });
 });

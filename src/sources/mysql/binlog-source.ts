@@ -3,6 +3,7 @@ import type { Connection } from 'mysql2/promise';
 import { createChangeEvent, type ChangeEvent, type Op, type Transaction } from '../../core/event.ts';
 import { sluiceError, type SluiceError } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { ChangeSource } from '../change-source.ts';
 import type { BinlogPosition, StartPosition } from '../../core/position.ts';
 import { compileTableFilter, type TableMatcher } from '../../core/table-pattern.ts';
 import { connectControl, connectionOptions } from './connection.ts';
@@ -47,7 +48,7 @@ function withGtid(set: string | undefined, gtid: string | undefined): string | u
  * Positions come from the reader's transaction-boundary bookkeeping, so a checkpoint taken from
  * an emitted transaction never points inside a transaction.
  */
-export class BinlogSource {
+export class BinlogSource implements ChangeSource {
   private readonly options: BinlogSourceOptions;
   private readonly filter: TableMatcher;
   private readonly json = new JsonColumnIndex();

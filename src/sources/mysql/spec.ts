@@ -34,6 +34,7 @@ export const mysqlSourceSchema = z.object({
   include: z.array(tablePattern).default([]).meta({ description: 'Tables to capture: `db.table`, globs (`shop.*`) or `/regex/` over `db.table`. Empty = all. Tables created later that match are captured too.' }),
   exclude: z.array(tablePattern).default([]).meta({ description: 'Tables to skip, same syntax; wins over include.' }),
   bitAs: z.enum(['number', 'string']).default('number').meta({ description: 'BIT(n) as a number (exact up to 53 bits, larger values become strings) or as a bit string like `"1010"`.' }),
+  decodeThread: z.union([z.boolean(), z.literal('auto')]).default('auto').meta({ description: 'Read and decode the binlog in a worker thread, leaving the main thread to rules and targets. `auto` = on with 4 or more CPUs; on 2 CPUs the machine, not the main thread, is the limit and the thread measured no gain (docs/benchmarks.md).' }),
   zeroDate: z.enum(['string', 'null']).default('string').meta({ description: 'Zero dates (`0000-00-00`) as the literal string or as null.' }),
 }).strict();
 
