@@ -29,6 +29,7 @@ import {
   type Measurement, type Servers,
 } from './lib/stream-redis-setup.ts';
 import { describeMachine, machineLine, type MachineInfo } from './machine.ts';
+import { redisCeiling } from './lib/redis-ceiling.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const docsFile = resolve(here, '..', 'docs', 'benchmarks.md');
@@ -55,6 +56,8 @@ interface Summary {
   decode: Measurement[];
   e2e: Measurement[];
   variants: (Measurement & { pipeline: Record<string, unknown> })[];
+  /** redis-benchmark HSETs of the same fields, rows/s per run. */
+  redis: number[];
   e2eMedian: number;
   decodeMedian: number;
   ratio: number;
@@ -82,6 +85,8 @@ function markdown(s: Summary): string {
     ...s.decode.map((r, i) => runRow(`ceiling (decode only) #${i + 1}`, r)),
     ...s.e2e.map((r, i) => runRow(`Sluice end to end #${i + 1}`, r)),
     ...s.variants.map((r) => runRow(`end to end, pipeline ${JSON.stringify(r.pipeline).replace(/\|/g, '\\|')} (1 run)`, r)),
+    '',
+    `Redis's own ceiling for these writes (\`redis-benchmark -c 1 -P 1000\`, HSET of one source row's 10 fields to random keys, no Node): ${s.redis.map(fmt).join(', ')} rows/s (median ${fmt(median(s.redis))}).`,
     '',
     `**Result: Sluice end to end ${fmt(s.e2eMedian)} rows/s (median; peak RSS ${median(s.e2e.map((r) => r.maxRssMiB))} MiB) against a decode-only ceiling of ${fmt(s.decodeMedian)} rows/s (peak RSS ${median(s.decode.map((r) => r.maxRssMiB))} MiB): ratio ${s.ratio.toFixed(2)}.**`,
     `The issue's target is ≥${fmt(TARGET_ROWS_PER_S)} rows/s end to end: ${s.e2eMedian >= TARGET_ROWS_PER_S ? 'met' : `**not met** (${(s.e2eMedian / TARGET_ROWS_PER_S * 100).toFixed(0)}% of it)`}.${s.decodeMedian < TARGET_ROWS_PER_S ? ' The binlog reader alone is below the target on this machine as well.' : ''}`,
@@ -143,6 +148,7 @@ export async function run(): Promise<void> {
       if (profileDir) await mkdir(profileDir, { recursive: true });
       const decodeRuns: Measurement[] = [];
       const e2eRuns: Measurement[] = [];
+      const redisRuns: number[] = [];
       const e2e = async (label: string, pipeline: Record<string, unknown>, name: string): Promise<Measurement> => {
         await flushRedis(servers!.redis.url);
         const r = await measure('e2e', { ...job, pipeline }, servers!, profile(name));
@@ -157,6 +163,8 @@ export async function run(): Promise<void> {
         if (d.rows !== rows) throw new Error(`decode counted ${d.rows} rows, expected ${rows}`);
         decodeRuns.push(d);
         console.log(describeRun(`decode #${i}`, d));
+        redisRuns.push(await redisCeiling(conn, servers.redis.url, rows));
+        console.log(`redis  #${i}: ${fmt(redisRuns.at(-1)!)} HSET/s (redis-benchmark)`);
         e2eRuns.push(await e2e(`e2e    #${i}`, {}, `e2e-${i}`));
       }
       const variants: Summary['variants'] = [];
@@ -172,7 +180,7 @@ export async function run(): Promise<void> {
           start: `${load.before.position.file}:${load.before.position.pos}`, end: `${load.after.position.file}:${load.after.position.pos}`,
           gtidBefore: load.before.gtid, gtidAfter: load.after.gtid,
         },
-        decode: decodeRuns, e2e: e2eRuns, variants, e2eMedian, decodeMedian, ratio: e2eMedian / decodeMedian,
+        decode: decodeRuns, e2e: e2eRuns, variants, redis: redisRuns, e2eMedian, decodeMedian, ratio: e2eMedian / decodeMedian,
       };
       const entry = markdown(summary);
       console.log(`\n${entry}`);
