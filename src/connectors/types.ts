@@ -30,6 +30,12 @@ export interface SinkContext {
  * Writes must be idempotent: replaying a batch leaves the target unchanged.
  */
 export interface Sink {
+  /**
+   * True when writes started one after another are applied in that order even while earlier ones
+   * are still in flight (one ordered connection, as Redis has). The runner then pipelines writes;
+   * otherwise it starts a write only after the previous one was acknowledged.
+   */
+  readonly ordered: boolean;
   open(signal?: AbortSignal): Promise<void>;
   write(records: readonly SinkRecord[], signal?: AbortSignal): Promise<void>;
   /** Cheap reachability probe used by `sluice check`. */

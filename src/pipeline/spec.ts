@@ -10,6 +10,7 @@ export const pipelineSchema = z.object({
   queue: z.object({
     maxBytes: size().default(16 * 1024 * 1024).meta({ description: 'Binlog bytes read ahead of the targets; above it Sluice stops reading (backpressure). Decoded rows take roughly 20× their binlog size on the heap, so 16MiB ≈ 300 MB.' }),
   }).strict().default({ maxBytes: 16 * 1024 * 1024 }).meta({ description: 'Read-ahead between the binlog reader and the targets.' }),
+  maxInFlight: z.number().int().min(1).max(64).default(4).meta({ description: 'Batches being written at once. Targets with one ordered connection (Redis) pipeline them, so the next batch travels while the previous one is applied; the checkpoint still advances in order. Targets whose writes are not ordered (HTTP) take one at a time regardless.' }),
   retry: z.object({
     attempts: z.number().int().min(1).default(8).meta({ description: 'Write attempts per batch before the failure policy applies.' }),
     initialDelay: duration().default(200).meta({ description: 'Delay before the first retry; doubles each attempt, with full jitter.' }),

@@ -90,14 +90,25 @@ export class StreamPipeline {
     try {
       await startSource();
       deps.onStarted?.();
+      // Up to maxInFlight batches are being written at once; the checkpoint follows them in order.
+      // Writes in flight finish even when a shutdown is requested; only a fatal error aborts them.
+      let acknowledged: Promise<void> = Promise.resolve();
+      const inFlight: Promise<void>[] = [];
       for (;;) {
+        if (inFlight.length >= p.maxInFlight) await inFlight.shift();
+        if (fatal) break;
         const batch = await queue.take(loopSignal);
         if (!batch) break;
         countByTable(batch.transactions.flatMap((t) => t.events), (table, op, n) => metrics.eventsIn.inc({ table, op }, n));
-        // Writes in flight finish even when a shutdown is requested; only a fatal error aborts them.
-        await Promise.all(runners.map((r) => r.deliver(batch, stopLoop.signal)));
-        checkpointer.advance(batch.position);
+        const delivered = Promise.all(runners.map((r) => r.deliver(batch, stopLoop.signal)));
+        delivered.catch(() => undefined); // observed through `acknowledged`
+        acknowledged = acknowledged.then(() => delivered).then(() => checkpointer.advance(batch.position));
+        inFlight.push(acknowledged.catch((err: unknown) => {
+          fatal ??= err as SluiceError;
+          stopLoop.abort(err);
+        }));
       }
+      await Promise.all(inFlight);
     } catch (err) {
       fatal ??= err as SluiceError;
     } finally {

@@ -30,6 +30,11 @@ export class TargetRunner {
   private readonly o: TargetRunnerOptions;
   /** Rule per table version; TableSchema objects are shared by all events of a table version. */
   private readonly ruleCache = new WeakMap<TableSchema, CompiledRule | null>();
+  /** The previous batch's delivery: outcomes are settled in batch order. */
+  private previous: Promise<void> = Promise.resolve();
+  /** Replays started so far, and whether one is running now. */
+  private replays = 0;
+  private replaying = false;
 
   constructor(options: TargetRunnerOptions) {
     this.o = options;
@@ -65,24 +70,57 @@ export class TargetRunner {
   }
 
   /**
-   * Sends every slice of the batch at once (the sink keeps them in order on its connection). If any
-   * slice fails, the slices from the first failed one on are written again one by one, in order,
-   * with retries: writes are idempotent, so replaying them in order restores the right final state.
+   * Writes a batch. For an ordered sink every slice goes out at once, without waiting for earlier
+   * batches (their writes are ahead of it on the same connection); the outcome is settled strictly
+   * in batch order. If a slice fails, the slices from the first failed one on are written again one
+   * by one, in order, with retries. A replay re-applies older rows, so every batch whose first
+   * attempt went out before or during a replay is replayed after it, too: writes are idempotent,
+   * and replaying in order restores the right final state. Resolves once every record is
+   * acknowledged or dead-lettered.
    */
-  async deliver(batch: Batch, signal?: AbortSignal): Promise<void> {
+  deliver(batch: Batch, signal?: AbortSignal): Promise<void> {
     const records = this.toRecords(batch);
     const slices: SinkRecord[][] = [];
     for (let i = 0; i < records.length; i += this.o.maxRows) slices.push(records.slice(i, i + this.o.maxRows));
+    const { ordered } = this.o.sink;
+    const sentAt = { replays: this.replays, duringReplay: this.replaying };
     const timer = this.o.metrics.batchSeconds.startTimer({ target: this.o.name });
-    const first = await Promise.allSettled(slices.map((slice) => this.o.sink.write(slice, signal)));
-    timer();
-    const failed = first.findIndex((r) => r.status === 'rejected');
-    if (failed >= 0) {
-      this.o.metrics.retries.inc({ target: this.o.name });
-      for (const slice of slices.slice(failed)) await this.writeSlice(slice, signal);
+    const firstAttempt = ordered ? Promise.allSettled(slices.map((slice) => this.o.sink.write(slice, signal))) : undefined;
+    const done = this.previous.then(async () => {
+      const results = firstAttempt ? await firstAttempt : await this.writeOneByOne(slices, signal);
+      timer();
+      let from = results.findIndex((r) => r.status === 'rejected');
+      if (ordered && (sentAt.duringReplay || sentAt.replays !== this.replays)) from = 0;
+      if (from >= 0) {
+        this.o.metrics.retries.inc({ target: this.o.name });
+        this.replays++;
+        this.replaying = true;
+        try {
+          for (const slice of slices.slice(from)) await this.writeSlice(slice, signal);
+        } finally {
+          this.replaying = false;
+        }
+      }
+      if (records.length > 0) countByTable(records.map((r) => r.event), (table, op, n) => this.o.metrics.eventsOut.inc({ target: this.o.name, table, op }, n));
+      this.o.metrics.lagSeconds.set({ target: this.o.name }, Math.max(0, (Date.now() - batch.commitTime) / 1000));
+    });
+    this.previous = done.catch(() => undefined);
+    return done;
+  }
+
+  /** An unordered sink's first attempt: one slice at a time, stopping at the first failure. */
+  private async writeOneByOne(slices: readonly SinkRecord[][], signal?: AbortSignal): Promise<PromiseSettledResult<void>[]> {
+    const results: PromiseSettledResult<void>[] = [];
+    for (const slice of slices) {
+      try {
+        await this.o.sink.write(slice, signal);
+        results.push({ status: 'fulfilled', value: undefined });
+      } catch (reason) {
+        results.push({ status: 'rejected', reason });
+        break;
+      }
     }
-    if (records.length > 0) countByTable(records.map((r) => r.event), (table, op, n) => this.o.metrics.eventsOut.inc({ target: this.o.name, table, op }, n));
-    this.o.metrics.lagSeconds.set({ target: this.o.name }, Math.max(0, (Date.now() - batch.commitTime) / 1000));
+    return results;
   }
 
   private async writeSlice(records: SinkRecord[], signal?: AbortSignal): Promise<void> {

@@ -29,6 +29,8 @@ function headerMap(value: unknown): Record<string, string> {
  * `maxEventsPerRequest` events, one at a time.
  */
 export class HttpSink implements Sink {
+  /** Concurrent requests may arrive in any order, so the runner sends one at a time. */
+  readonly ordered = false;
   readonly #options: HttpOptions;
   readonly #context: SinkContext;
   readonly #endpoints = new WeakMap<CompiledRule, Endpoint>();

@@ -32,6 +32,8 @@ function failure(err: unknown, signal: AbortSignal | undefined): unknown {
  * in the background, so the runtime's retry succeeds once Redis is back.
  */
 export class RedisSink implements Sink {
+  /** One connection per master, and MULTI/EXEC blocks run in the order they were sent. */
+  readonly ordered = true;
   readonly #connection: RedisConnection;
   readonly #timeoutMs: number;
 
