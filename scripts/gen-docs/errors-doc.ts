@@ -12,6 +12,7 @@ const ranges: Record<string, { readonly title: string; readonly about: string }>
   '4': { title: 'Pipeline', about: 'Batching, failure policy and the stream as a whole.' },
   '5': { title: 'Metadata store', about: 'The checkpoint and dead-letter store (`metadata.url`).' },
   '6': { title: 'Command line', about: 'Arguments of the `sluice` command.' },
+  '7': { title: 'SQL databases and sync', about: 'Reading and writing MySQL/MariaDB, PostgreSQL and SQLite tables (70xx), and `sluice sync` tasks (71xx).' },
 };
 
 /** What the runtime does with each kind; typed so a new kind cannot go undocumented. */

@@ -123,6 +123,12 @@ function stripsUnknownKeys(core: Schema): boolean {
   return def.type === 'object' && def.catchall === undefined;
 }
 
+/** Value schema of a map (`z.record`), or undefined. */
+function valueOf(schema: Schema): Schema | undefined {
+  const def = defOf(unwrap(schema).core);
+  return def.type === 'record' ? def.valueType : undefined;
+}
+
 /** Item schema of a list, or undefined. */
 export function elementOf(schema: Schema): Schema | undefined {
   const def = defOf(unwrap(schema).core);
@@ -281,9 +287,10 @@ export function childFields(schema: Schema, prefix: string, options: WalkOptions
 export function fields(schema: Schema, path: string, options: WalkOptions): Field[] {
   const see = options.seeAlso?.get(path);
   const element = elementOf(schema);
-  const nestedSchema = element !== undefined && shapeOf(element) ? element : shapeOf(schema) ? schema : undefined;
+  const value = valueOf(schema);
+  const nestedSchema = element !== undefined && shapeOf(element) ? element : value !== undefined && shapeOf(value) ? value : shapeOf(schema) ? schema : undefined;
   if (see !== undefined) return [field(path, schema, options, nestedSchema !== undefined, [see])];
   if (!nestedSchema) return [field(path, schema, options, false)];
-  const prefix = nestedSchema === element ? `${path}[]` : path;
+  const prefix = nestedSchema === element ? `${path}[]` : nestedSchema === value ? `${path}.<name>` : path;
   return [field(path, schema, options, true), ...childFields(nestedSchema, prefix, options)];
 }

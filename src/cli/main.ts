@@ -3,6 +3,8 @@ import { SluiceError } from '../core/errors.ts';
 import { checkCommand } from './check-command.ts';
 import { positionCommand } from './position-command.ts';
 import { streamCommand } from './stream-command.ts';
+import { syncCommand, type SyncCommandOptions } from './sync-command.ts';
+import { syncTaskCommand } from './sync-task-command.ts';
 
 const program = new Command('sluice')
   .description('Sluice: MySQL/MariaDB binlog CDC, batch sync, verification and scheduling')
@@ -23,6 +25,26 @@ program.command('position').description('show or set the stored binlog checkpoin
   .argument('[position]', 'for set: FILE:POS, gtid:SET or reset')
   .requiredOption('-c, --config <file>', 'config file (YAML)')
   .action(async (action: string, position: string | undefined, o: { config: string }) => positionCommand(action, o.config, position));
+
+program.command('sync').description('copy tables between databases: chunked, parallel, resumable, incremental (exit 0/1, JSON report on stdout)')
+  .option('-c, --config <file>', 'config file (YAML) with connections and sync tasks')
+  .option('-t, --task <name...>', 'run only these sync tasks (default: all)')
+  .option('--restart', 'start over instead of resuming an unfinished run')
+  .option('--report <file>', 'also write the JSON report to this file')
+  .option('--goshift-config <file>', 'goshift compatibility: its JSON config (task_meta_mysql, from, to)')
+  .option('--id <id>', 'goshift compatibility: id of the task row to run')
+  .option('--task-table <name>', 'goshift compatibility: the task table', 'task_def_sync_manager')
+  .option('--no-use-env', 'goshift compatibility: host/user/password are literal values, not environment variable names')
+  .option('--data-dir <dir>', 'goshift compatibility: where the ledger (metadata store) lives', './.sluice')
+  .action(async (o: SyncCommandOptions) => {
+    process.exitCode = await syncCommand(o);
+  });
+
+program.command('sync-task').description('sync tasks kept in the metadata store: add FILE, list, remove NAME')
+  .argument('<action>', 'add | list | remove')
+  .argument('[arg]', 'for add: a YAML/JSON file with one task or a list; for remove: the task name')
+  .requiredOption('-c, --config <file>', 'config file (YAML) with the connections')
+  .action(async (action: string, arg: string | undefined, o: { config: string }) => syncTaskCommand(action, arg, o.config));
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,8 @@ import { connectorSpecs } from '../connectors/registry.ts';
 import { pipelineSchema } from '../pipeline/spec.ts';
 import { ruleSchema } from '../rules/rule-schema.ts';
 import { mysqlSourceSchema } from '../sources/mysql/spec.ts';
+import { sqlConnectionSchema } from '../connectors/sql/connection-spec.ts';
+import { syncTaskSchema, type SyncTask } from '../sync/spec.ts';
 
 const nameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use letters, digits, _ . - (at most 100)');
 
@@ -38,12 +40,13 @@ function targetSchema() {
   });
 }
 
-export const sluiceConfigSchema = z.object({
+/** Keys shared by every command's view of the config file. */
+const common = {
   name: nameSchema.default('default').meta({ description: 'Pipeline name: the key of its checkpoint and dead letters in the metadata store.' }),
   dataDir: z.string().default('./.sluice').meta({ description: 'Directory for the embedded metadata store.' }),
   metadata: z.object({
     url: z.string().optional().meta({ description: 'Metadata store: `sqlite:PATH` (default `sqlite:<dataDir>/sluice.db`), `mysql://user:pass@host/db` or `postgres://user@host/db` for several nodes.' }),
-  }).strict().default({}).meta({ description: 'Where Sluice keeps checkpoints and dead letters.' }),
+  }).strict().default({}).meta({ description: 'Where Sluice keeps checkpoints, dead letters and sync ledgers.' }),
   log: z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
       .meta({ description: 'Structured JSON logs (pino) on stderr at this level and above.' }),
@@ -52,12 +55,46 @@ export const sluiceConfigSchema = z.object({
     listen: z.string().regex(/^[^:]+:\d+$/, 'use HOST:PORT, e.g. 127.0.0.1:9464').optional()
       .meta({ description: 'Serve Prometheus metrics on HOST:PORT at /metrics (and /healthz).' }),
   }).strict().default({}).meta({ description: 'Prometheus metrics endpoint.' }),
-  source: mysqlSourceSchema.meta({ description: 'The MySQL/MariaDB server whose binlog is read.' }),
   pipeline: pipelineSchema.prefault({}).meta({ description: 'Batching, backpressure, retries and checkpointing.' }),
-  targets: z.array(targetSchema()).min(1, 'configure at least one target')
-    .meta({ description: 'Where changes go; every target receives every batch and acknowledges it before the checkpoint moves.' }),
-}).strict();
+  connections: z.record(nameSchema, sqlConnectionSchema).default({})
+    .meta({ description: 'Named database connections (MySQL/MariaDB, PostgreSQL, SQLite) that `sync` tasks read from and write to.' }),
+};
 
+const sourceSchema = mysqlSourceSchema.meta({ description: 'The MySQL/MariaDB server whose binlog is read (`sluice stream`).' });
+const targetsSchema = z.array(targetSchema())
+  .meta({ description: 'Where changes go; every target receives every batch and acknowledges it before the checkpoint moves.' });
+const syncSchema = z.array(syncTaskSchema)
+  .meta({ description: 'Batch copy tasks between databases (`sluice sync`): chunked by key, parallel, resumable, optionally incremental.' });
+
+/** Every sync task names connections that exist. */
+function connectionsExist(config: { connections: Record<string, unknown>; sync: readonly SyncTask[] }, ctx: z.RefinementCtx): void {
+  const known = Object.keys(config.connections);
+  config.sync.forEach((task, i) => {
+    for (const side of ['from', 'to'] as const) {
+      if (!(task[side].connection in config.connections)) {
+        ctx.addIssue({ code: 'custom', path: ['sync', i, side, 'connection'], message: `unknown connection "${task[side].connection}"; defined: ${known.join(', ') || '(none)'}` });
+      }
+    }
+  });
+}
+
+/** The config as `sluice stream` (and check, position) reads it: a source and at least one target. */
+export const sluiceConfigSchema = z.object({
+  ...common,
+  source: sourceSchema,
+  targets: targetsSchema.min(1, 'configure at least one target'),
+  sync: syncSchema.default([]),
+}).strict().superRefine(connectionsExist);
+
+/** The config as `sluice sync` reads it: connections and sync tasks (more tasks may be in the metadata store); a stream section may be there too. */
+export const syncConfigSchema = z.object({
+  ...common,
+  source: sourceSchema.optional(),
+  targets: targetsSchema.default([]),
+  sync: syncSchema.default([]),
+}).strict().superRefine(connectionsExist);
+
+export type SyncConfig = z.output<typeof syncConfigSchema>;
 export type SluiceConfig = z.output<typeof sluiceConfigSchema>;
 export type TargetConfig = SluiceConfig['targets'][number] & { readonly name?: string; readonly rules?: readonly Record<string, unknown>[] };
 
@@ -72,6 +109,6 @@ export function targetNames(config: SluiceConfig): string[] {
   });
 }
 
-export function storeUrl(config: SluiceConfig): string {
+export function storeUrl(config: Pick<SluiceConfig, 'metadata' | 'dataDir'>): string {
   return config.metadata.url ?? `sqlite:${config.dataDir}/sluice.db`;
 }

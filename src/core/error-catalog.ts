@@ -2,6 +2,7 @@
  * The catalog of stable Sluice error codes. Codes never change meaning once released;
  * the hint tells the operator what to do. Ranges:
  *   1xxx config · 2xxx source · 3xxx targets · 4xxx pipeline · 5xxx metadata store · 6xxx CLI
+ *   7xxx sync/SQL engines
  */
 export type ErrorKind =
   /** Transient: try again soon (network blip, lock timeout). */
@@ -52,6 +53,14 @@ export const errorCatalog = {
   SLUICE_5002: { kind: 'fatal', title: 'Metadata store schema is newer than this Sluice', hint: 'Upgrade Sluice; the store was migrated by a newer version.' },
 
   SLUICE_6001: { kind: 'fatal', title: 'Invalid command-line argument', hint: 'Run `sluice help <command>` for the accepted arguments.' },
+
+  SLUICE_7001: { kind: 'backoff', title: 'SQL database unreachable', hint: 'Check the connection (url or host, port, user, password, database, file) and that the server accepts connections from this host; Sluice retries with backoff.' },
+  SLUICE_7002: { kind: 'unrecoverable', title: 'SQL database rejected the rows', hint: "A value breaks a rule of the table (too long or out of range, NOT NULL, unique, foreign key or CHECK, invalid value). The message names the table and the database's reason; widen the column or fix the data, then sync again." },
+  SLUICE_7003: { kind: 'retryable', title: 'SQL transaction conflict', hint: 'A deadlock, lock timeout, serialization failure or busy database; Sluice retries. Lower the number of sync workers if this repeats.' },
+  SLUICE_7004: { kind: 'fatal', title: 'SQL statement failed', hint: "The message names the table and the database's reason (missing table or column, privileges, syntax of a `where` filter); fix it and run again." },
+  SLUICE_7101: { kind: 'fatal', title: 'Sync task cannot run as configured', hint: 'Fix the named setting of the sync task (connection, table, key or column names); the message says what exists.' },
+  SLUICE_7102: { kind: 'fatal', title: 'Too many rows rejected by the target', hint: 'Each rejected row is in the report and in sluice_sync_rejects with the reason. Fix the target schema or the data, or raise maxErrors; the next run resumes.' },
+  SLUICE_7103: { kind: 'fatal', title: 'goshift task cannot be read', hint: 'Check the goshift JSON config, the task table and id, and that the named environment variables are set.' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;

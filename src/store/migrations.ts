@@ -42,6 +42,50 @@ export const migrations: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 2,
+    name: 'sync tasks and ledger: tables, chunks, rejected rows',
+    up: (d) => {
+      const t = types(d);
+      return [
+        `CREATE TABLE sluice_sync_tasks (
+           name ${t.name} NOT NULL PRIMARY KEY,
+           definition ${t.text} NOT NULL,
+           created_at ${t.int} NOT NULL,
+           updated_at ${t.int} NOT NULL)`,
+        `CREATE TABLE sluice_sync_tables (
+           task ${t.name} NOT NULL,
+           tbl ${t.name} NOT NULL,
+           run_id ${t.name} NOT NULL,
+           status VARCHAR(16) NOT NULL,
+           cursor_json ${t.text},
+           rows_written ${t.int} NOT NULL,
+           started_at ${t.int} NOT NULL,
+           updated_at ${t.int} NOT NULL,
+           PRIMARY KEY (task, tbl))`,
+        `CREATE TABLE sluice_sync_chunks (
+           task ${t.name} NOT NULL,
+           tbl ${t.name} NOT NULL,
+           seq ${t.int} NOT NULL,
+           lo_json ${t.text},
+           hi_json ${t.text},
+           status VARCHAR(16) NOT NULL,
+           rows_written ${t.int} NOT NULL,
+           updated_at ${t.int} NOT NULL,
+           PRIMARY KEY (task, tbl, seq))`,
+        `CREATE TABLE sluice_sync_rejects (
+           id ${t.id},
+           task ${t.name} NOT NULL,
+           tbl ${t.name} NOT NULL,
+           run_id ${t.name} NOT NULL,
+           created_at ${t.int} NOT NULL,
+           key_json ${t.text} NOT NULL,
+           reason ${t.text} NOT NULL,
+           row_json ${t.text} NOT NULL)`,
+        `CREATE INDEX sluice_sync_rejects_task ON sluice_sync_rejects (task, tbl, run_id)`,
+      ];
+    },
+  },
 ];
 
 /** Brings the store schema up to date; refuses a store migrated by a newer Sluice. */

@@ -1,0 +1,166 @@
+import type { Pool, PoolClient } from 'pg';
+import { ColumnCache } from '../sql/column-cache.ts';
+import { serverParams } from '../sql/connection-params.ts';
+import type { SqlConnectionConfig } from '../sql/connection-spec.ts';
+import { postgresDialect as d, quoteTable } from '../sql/dialect.ts';
+import { PRESENCE_BATCH, presentKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
+import { guard, sqlError } from '../sql/sql-error.ts';
+import type { KeyRange, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
+import { ddlType } from '../sql/type-mapping.ts';
+import { deleteStatements } from '../sql/write-sql.ts';
+import { describePostgres, listPostgresTables } from './introspect.ts';
+import { postgresParam, postgresTypeParser } from './values.ts';
+import { postgresWriteStatements } from './writes.ts';
+
+type Columns = ReadonlyMap<string, SqlColumn>;
+
+/** PostgreSQL through a pg pool with its own type parsers; every session runs in UTC. */
+class PostgresEngine implements SqlEngine {
+  readonly kind = 'postgres' as const;
+  readonly label: string;
+  private readonly pool: Pool;
+  private readonly cache: ColumnCache;
+
+  constructor(pool: Pool, label: string) {
+    this.pool = pool;
+    this.label = label;
+    this.cache = new ColumnCache((t) => this.describe(t));
+  }
+
+  describe(table: TableRef): Promise<TableInfo | undefined> {
+    return guard(this.label, 'describing', table, () => describePostgres(this.pool, table));
+  }
+
+  listTables(schema?: string): Promise<TableRef[]> {
+    return guard(this.label, 'listing tables of', schema === undefined ? undefined : { name: schema }, () => listPostgresTables(this.pool, schema));
+  }
+
+  async now(): Promise<string> {
+    const { rows } = await guard(this.label, 'reading the clock', undefined, () =>
+      this.pool.query<[string]>({ text: "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", rowMode: 'array' }));
+    return `${rows[0]![0]}Z`;
+  }
+
+  private context(columns: Columns): SelectContext {
+    return { dialect: d, convert: (name, value) => postgresParam(columns.get(name), value) };
+  }
+
+  private async select(table: TableRef, statement: Statement): Promise<SqlRow[]> {
+    const { rows } = await guard(this.label, 'reading', table, () =>
+      this.pool.query<SqlRow>({ text: statement.sql, values: statement.params, rowMode: 'array' }));
+    return rows;
+  }
+
+  async keysPresent(table: TableRef, key: readonly string[], keys: readonly SqlRow[], options: ReadOptions = {}): Promise<boolean[]> {
+    const columns = await this.cache.columns(table, key);
+    const present = keys.map(() => false);
+    for (let start = 0; start < keys.length; start += PRESENCE_BATCH) {
+      const statement = presentKeysSql(this.context(columns), table, key, keys.slice(start, start + PRESENCE_BATCH), options.where);
+      for (const row of await this.select(table, statement)) present[start + Number(row[0])] = true;
+    }
+    return present;
+  }
+
+  async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {
+    const columns = await this.cache.columns(table, key);
+    return (await this.select(table, boundarySql(this.context(columns), table, key, after, count, options.where)))[0];
+  }
+
+  async readRange(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number } = {}): Promise<SqlRow[]> {
+    const columns = await this.cache.columns(table, key);
+    return this.select(table, rangeSql(this.context(columns), table, names, key, range, options.where, options.limit));
+  }
+
+  async readByCursor(table: TableRef, names: readonly string[], cursor: string, key: readonly string[], position: CursorPosition, upTo: SqlValue, limit: number, options: ReadOptions = {}): Promise<SqlRow[]> {
+    const columns = await this.cache.columns(table, [cursor, ...key]);
+    return this.select(table, cursorSql(this.context(columns), table, names, cursor, key, position, upTo, limit, options.where));
+  }
+
+  /** Runs the statements in a savepoint: a failed one does not abort the transaction, and none of them stays applied. */
+  private async run(client: PoolClient, statements: readonly Statement[], action: string, table: TableRef): Promise<number> {
+    let affected = 0;
+    try {
+      await client.query('SAVEPOINT sluice_write');
+      for (const s of statements) affected += (await client.query(s.sql, s.params)).rowCount ?? 0;
+      await client.query('RELEASE SAVEPOINT sluice_write');
+      return affected;
+    } catch (err) {
+      await client.query('ROLLBACK TO SAVEPOINT sluice_write; RELEASE SAVEPOINT sluice_write').catch(() => undefined);
+      throw sqlError(this.label, action, table, err);
+    }
+  }
+
+  private writer(client: PoolClient): TableWriter {
+    return {
+      write: async (table: TableRef, names: readonly string[], key: readonly string[], rows: readonly SqlRow[], mode: WriteMode) => {
+        if (rows.length === 0) return;
+        const columns = await this.cache.columns(table, names);
+        await this.run(client, postgresWriteStatements(table, names, key, rows, mode, (n, v) => postgresParam(columns.get(n), v)), 'writing', table);
+      },
+      deleteKeys: async (table: TableRef, key: readonly string[], keys: readonly SqlRow[]) => {
+        if (keys.length === 0) return 0;
+        const columns = await this.cache.columns(table, key);
+        return this.run(client, deleteStatements(d, table, key, keys, (n, v) => postgresParam(columns.get(n), v)), 'deleting from', table);
+      },
+    };
+  }
+
+  async transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T> {
+    const client = await guard(this.label, 'connecting to', undefined, () => this.pool.connect());
+    let broken: Error | undefined;
+    try {
+      await guard(this.label, 'beginning a transaction on', undefined, () => client.query('BEGIN'));
+      const result = await work(this.writer(client));
+      await guard(this.label, 'committing on', undefined, () => client.query('COMMIT'));
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async truncate(table: TableRef): Promise<void> {
+    await guard(this.label, 'truncating', table, () => this.pool.query(`TRUNCATE TABLE ${quoteTable(d, table)}`));
+  }
+
+  async createTable(table: TableRef, columns: readonly SqlColumn[], primaryKey: readonly string[]): Promise<void> {
+    const keySet = new Set(primaryKey);
+    const defs = columns.map((c) => `${d.quote(c.name)} ${ddlType('postgres', c, keySet.has(c.name))}${!c.nullable || keySet.has(c.name) ? ' NOT NULL' : ''}`);
+    if (primaryKey.length > 0) defs.push(`PRIMARY KEY (${primaryKey.map((k) => d.quote(k)).join(', ')})`);
+    await guard(this.label, 'creating', table, () => this.pool.query(`CREATE TABLE ${quoteTable(d, table)} (\n  ${defs.join(',\n  ')}\n)`));
+    this.cache.forget(table);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Opens a pool and checks the server answers. */
+export async function openPostgresEngine(config: SqlConnectionConfig): Promise<SqlEngine> {
+  const { default: pg } = await import('pg');
+  const params = serverParams(config);
+  const parser = postgresTypeParser(pg.types.getTypeParser(17));
+  const pool = new pg.Pool({
+    ...(config.url
+      ? { connectionString: config.url }
+      : { host: params.host, port: params.port, password: params.password, ...(params.user === undefined ? {} : { user: params.user }), ...(params.database === undefined ? {} : { database: params.database }) }),
+    max: config.pool,
+    types: { getTypeParser: ((oid: number) => parser(oid)) as typeof pg.types.getTypeParser },
+    // Awaited before the client is handed out; a failure fails the acquisition.
+    onConnect: async (client) => {
+      await client.query("SET TimeZone = 'UTC'");
+    },
+  });
+  // An idle client that loses its connection is dropped by the pool; without a listener the error would crash the process.
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('SELECT 1');
+    return new PostgresEngine(pool, params.label);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw sqlError(params.label, 'connecting to', undefined, err);
+  }
+}

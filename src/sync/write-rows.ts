@@ -1,0 +1,50 @@
+import { isDataError } from '../connectors/sql/data-errors.ts';
+import type { SqlRow, TableRef, TableWriter, WriteMode } from '../connectors/sql/sql-engine.ts';
+import { errorMessage } from '../core/errors.ts';
+
+export interface RejectedRow {
+  readonly row: SqlRow;
+  readonly reason: string;
+}
+
+export interface WriteTarget {
+  readonly table: TableRef;
+  readonly columns: readonly string[];
+  readonly key: readonly string[];
+  readonly mode: WriteMode;
+  readonly writeBatch: number;
+}
+
+/** The database's own words for a rejected row (the driver error under Sluice's wrapper). */
+function reason(err: unknown): string {
+  const cause = (err as { cause?: unknown }).cause;
+  return errorMessage(cause instanceof Error ? cause : err);
+}
+
+/**
+ * Writes rows in statements of `writeBatch`. A statement the target rejects for its data (value
+ * too long, constraint, invalid value) is split in halves until the rejected rows are isolated;
+ * the others are written and the rejected ones returned with the reason. Other errors propagate.
+ */
+export async function writeRows(writer: TableWriter, target: WriteTarget, rows: readonly SqlRow[], rejected: RejectedRow[]): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < rows.length; i += target.writeBatch) {
+    written += await isolate(writer, target, rows.slice(i, i + target.writeBatch), rejected);
+  }
+  return written;
+}
+
+async function isolate(writer: TableWriter, target: WriteTarget, rows: readonly SqlRow[], rejected: RejectedRow[]): Promise<number> {
+  try {
+    await writer.write(target.table, target.columns, target.key, rows, target.mode);
+    return rows.length;
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+    if (rows.length === 1) {
+      rejected.push({ row: rows[0]!, reason: reason(err) });
+      return 0;
+    }
+    const mid = Math.ceil(rows.length / 2);
+    return (await isolate(writer, target, rows.slice(0, mid), rejected)) + (await isolate(writer, target, rows.slice(mid), rejected));
+  }
+}
