@@ -18,6 +18,8 @@ import type { SyncChildJob, SyncChildResult } from './lib/sync-child.ts';
 import { writeSyncDocs } from './lib/sync-docs.ts';
 
 const exec = promisify(execFile);
+/** The flags bin/sluice.js runs with (its shebang), so the child measures what `sluice sync` does. */
+const SLUICE_NODE_FLAGS = ['--max-semi-space-size=8'];
 const here = import.meta.dirname;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -29,7 +31,7 @@ const DDL = (table: string) => `CREATE TABLE ${table} (
 
 function child(job: SyncChildJob, out: string): Promise<SyncChildResult> {
   return new Promise((resolvePromise, reject) => {
-    const p = spawn(process.execPath, [join(here, 'lib/sync-child.ts'), JSON.stringify(job), out], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(process.execPath, [...SLUICE_NODE_FLAGS, join(here, 'lib/sync-child.ts'), JSON.stringify(job), out], { stdio: ['ignore', 'inherit', 'inherit'] });
     p.on('error', reject);
     p.on('exit', async (code) => {
       if (code !== 0) return reject(new Error(`sync child exited with ${code}`));

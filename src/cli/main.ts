@@ -31,6 +31,7 @@ program.command('sync').description('copy tables between databases: chunked, par
   .option('-t, --task <name...>', 'run only these sync tasks (default: all)')
   .option('--restart', 'start over instead of resuming an unfinished run')
   .option('--report <file>', 'also write the JSON report to this file')
+  .option('--max-errors <n>', 'rows the targets may reject before a task fails (overrides maxErrors of every task)')
   .option('--goshift-config <file>', 'goshift compatibility: its JSON config (task_meta_mysql, from, to)')
   .option('--id <id>', 'goshift compatibility: id of the task row to run')
   .option('--task-table <name>', 'goshift compatibility: the task table', 'task_def_sync_manager')

@@ -19,6 +19,8 @@ export interface SyncCommandOptions {
   task?: string[];
   restart?: boolean;
   report?: string;
+  /** Overrides every task's maxErrors. */
+  maxErrors?: string;
   goshiftConfig?: string;
   id?: string;
   taskTable: string;
@@ -94,6 +96,11 @@ export async function syncCommand(o: SyncCommandOptions): Promise<number> {
     }
     jobs = tasks.filter((t) => wanted.length === 0 || wanted.includes(t.name))
       .map((task) => ({ task, from: config.connections[task.from.connection]!, to: config.connections[task.to.connection]! }));
+  }
+  if (o.maxErrors !== undefined) {
+    const maxErrors = Number(o.maxErrors);
+    if (!Number.isSafeInteger(maxErrors) || maxErrors < 0) throw sluiceError('SLUICE_6001', `--max-errors ${o.maxErrors}: give a whole number ≥ 0`);
+    jobs = jobs.map((j) => ({ ...j, task: { ...j.task, maxErrors } }));
   }
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {

@@ -128,6 +128,25 @@ describe('sync between engines', () => {
     assert.equal(strict.tables[0]!.error?.code, 'SLUICE_7102');
   });
 
+  test('columns: exclude and rename, and a WHERE filter; an unknown column is named', async () => {
+    const m = await engine(maria.config);
+    const s = await engine({ type: 'sqlite', file: join(dir.dir, 'columns.db') });
+    await maria.conn.query(`CREATE TABLE accounts (id INT PRIMARY KEY, email VARCHAR(50), secret VARCHAR(20), balance DECIMAL(10,2), status VARCHAR(10));
+      INSERT INTO accounts VALUES (1, 'a@x', 'pw1', 10.50, 'active'), (2, 'b@x', 'pw2', 0.00, 'closed'), (3, 'c@x', 'pw3', 99.99, 'active')`);
+    const report = await sync({
+      name: 'cols', from: { connection: 'a', tables: ['accounts'] }, to: { connection: 'b', table: 'acct' },
+      columns: { exclude: ['secret'], rename: { email: 'mail' } }, where: "status = 'active'",
+    }, m, s);
+    assert.equal(report.status, 'ok', JSON.stringify(report.tables[0]?.error));
+    assert.deepEqual((await s.describe({ name: 'acct' }))!.columns.map((c) => c.name), ['id', 'mail', 'balance', 'status']);
+    assert.deepEqual(await s.readRange({ name: 'acct' }, ['id', 'mail', 'balance', 'status'], ['id'], {}), [[1, 'a@x', '10.50', 'active'], [3, 'c@x', '99.99', 'active']]);
+
+    const bad = await sync({ name: 'cols-bad', from: { connection: 'a', tables: ['accounts'] }, to: { connection: 'b', table: 'acct2' }, columns: { include: ['email', 'nope'] } }, m, s);
+    assert.equal(bad.status, 'failed');
+    assert.equal(bad.tables[0]!.error?.code, 'SLUICE_7101');
+    assert.match(bad.tables[0]!.error!.message, /columns\.include: "nope" not a column of accounts/);
+  });
+
   test('several tables by pattern, each with its own ledger', async () => {
     const m = await engine(maria.config);
     const s = await engine({ type: 'sqlite', file: join(dir.dir, 'multi.db') });
