@@ -11,6 +11,7 @@ import { openStore } from '../store/open-store.ts';
 import { SyncTaskStore } from '../sync/task-store.ts';
 import { goshiftConnection, goshiftEndpoint, goshiftTask, readGoshiftConfig, type GoshiftTaskRow } from '../sync/goshift-task.ts';
 import { runSyncTask } from '../sync/run-sync-task.ts';
+import { shutdownSignals } from './shutdown-signals.ts';
 import type { SyncTask } from '../sync/spec.ts';
 import type { SyncReport } from '../sync/sync-report.ts';
 
@@ -102,29 +103,21 @@ export async function syncCommand(o: SyncCommandOptions): Promise<number> {
     if (!Number.isSafeInteger(maxErrors) || maxErrors < 0) throw sluiceError('SLUICE_6001', `--max-errors ${o.maxErrors}: give a whole number ≥ 0`);
     jobs = jobs.map((j) => ({ ...j, task: { ...j.task, maxErrors } }));
   }
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    logger.info({ signal }, 'stopping: finishing the chunks in flight; the next run resumes');
-    controller.abort();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const shutdown = shutdownSignals(logger, 'stopping: finishing the chunks in flight; the next run resumes');
   const reports: SyncReport[] = [];
   try {
     for (const job of jobs) {
       const [source, target] = await Promise.all([openEngine(job.from), openEngine(job.to)]);
       try {
         reports.push(await runSyncTask(job.task, source, target, {
-          store, logger, signal: controller.signal, restart: o.restart ?? false, ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
+          store, logger, signal: shutdown.signal, restart: o.restart ?? false, ...(process.stderr.isTTY ? { tty: process.stderr } : {}),
         }));
       } finally {
         await Promise.all([source.close(), target.close()]);
       }
     }
   } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
+    shutdown.release();
     await store.close();
   }
   const out = reports.length === 1 ? reports[0] : reports;
