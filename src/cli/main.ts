@@ -5,6 +5,7 @@ import { positionCommand } from './position-command.ts';
 import { streamCommand } from './stream-command.ts';
 import { syncCommand, type SyncCommandOptions } from './sync-command.ts';
 import { syncTaskCommand } from './sync-task-command.ts';
+import { verifyCommand, type VerifyCommandOptions } from './verify-command.ts';
 
 const program = new Command('sluice')
   .description('Sluice: MySQL/MariaDB binlog CDC, batch sync, verification and scheduling')
@@ -46,6 +47,14 @@ program.command('sync-task').description('sync tasks kept in the metadata store:
   .argument('[arg]', 'for add: a YAML/JSON file with one task or a list; for remove: the task name')
   .requiredOption('-c, --config <file>', 'config file (YAML) with the connections')
   .action(async (action: string, arg: string | undefined, o: { config: string }) => syncTaskCommand(action, arg, o.config));
+
+program.command('verify').description('compare source tables with their targets: missing, extra and differing rows (exit 0 equal, 1 different, 2 error)')
+  .requiredOption('-c, --config <file>', 'config file (YAML) with connections and verify tasks')
+  .option('-t, --task <name...>', 'run only these verify tasks (default: all)')
+  .option('--report <file>', 'also write the JSON report to this file')
+  .action(async (o: VerifyCommandOptions) => {
+    process.exitCode = await verifyCommand(o);
+  });
 
 try {
   await program.parseAsync(process.argv);

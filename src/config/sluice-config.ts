@@ -5,6 +5,7 @@ import { ruleSchema } from '../rules/rule-schema.ts';
 import { mysqlSourceSchema } from '../sources/mysql/spec.ts';
 import { sqlConnectionSchema } from '../connectors/sql/connection-spec.ts';
 import { syncTaskSchema, type SyncTask } from '../sync/spec.ts';
+import { verifyTaskSchema, type VerifyTask } from '../verify/spec.ts';
 
 const nameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use letters, digits, _ . - (at most 100)');
 
@@ -63,18 +64,23 @@ const common = {
 const sourceSchema = mysqlSourceSchema.meta({ description: 'The MySQL/MariaDB server whose binlog is read (`sluice stream`).' });
 const targetsSchema = z.array(targetSchema())
   .meta({ description: 'Where changes go; every target receives every batch and acknowledges it before the checkpoint moves.' });
+const verifySchema = z.array(verifyTaskSchema)
+  .meta({ description: 'Comparisons of a source table with target tables (`sluice verify`): missing, extra and differing rows.' });
 const syncSchema = z.array(syncTaskSchema)
   .meta({ description: 'Batch copy tasks between databases (`sluice sync`): chunked by key, parallel, resumable, optionally incremental.' });
 
-/** Every sync task names connections that exist. */
-function connectionsExist(config: { connections: Record<string, unknown>; sync: readonly SyncTask[] }, ctx: z.RefinementCtx): void {
+/** Every sync and verify task names connections that exist. */
+function connectionsExist(config: { connections: Record<string, unknown>; sync: readonly SyncTask[]; verify: readonly VerifyTask[] }, ctx: z.RefinementCtx): void {
   const known = Object.keys(config.connections);
+  const check = (name: string, path: (string | number)[]) => {
+    if (!(name in config.connections)) ctx.addIssue({ code: 'custom', path, message: `unknown connection "${name}"; defined: ${known.join(', ') || '(none)'}` });
+  };
   config.sync.forEach((task, i) => {
-    for (const side of ['from', 'to'] as const) {
-      if (!(task[side].connection in config.connections)) {
-        ctx.addIssue({ code: 'custom', path: ['sync', i, side, 'connection'], message: `unknown connection "${task[side].connection}"; defined: ${known.join(', ') || '(none)'}` });
-      }
-    }
+    for (const side of ['from', 'to'] as const) check(task[side].connection, ['sync', i, side, 'connection']);
+  });
+  config.verify.forEach((task, i) => {
+    check(task.source.connection, ['verify', i, 'source', 'connection']);
+    task.targets.forEach((t, j) => check(t.connection, ['verify', i, 'targets', j, 'connection']));
   });
 }
 
@@ -84,6 +90,7 @@ export const sluiceConfigSchema = z.object({
   source: sourceSchema,
   targets: targetsSchema.min(1, 'configure at least one target'),
   sync: syncSchema.default([]),
+  verify: verifySchema.default([]),
 }).strict().superRefine(connectionsExist);
 
 /** The config as `sluice sync` reads it: connections and sync tasks (more tasks may be in the metadata store); a stream section may be there too. */
@@ -92,6 +99,7 @@ export const syncConfigSchema = z.object({
   source: sourceSchema.optional(),
   targets: targetsSchema.default([]),
   sync: syncSchema.default([]),
+  verify: verifySchema.default([]),
 }).strict().superRefine(connectionsExist);
 
 export type SyncConfig = z.output<typeof syncConfigSchema>;

@@ -22,14 +22,16 @@ function reason(err: unknown): string {
 }
 
 /**
- * Writes rows in statements of `writeBatch`. A statement the target rejects for its data (value
- * too long, constraint, invalid value) is split in halves until the rejected rows are isolated;
- * the others are written and the rejected ones returned with the reason. Other errors propagate.
+ * Writes rows in statements of `writeBatch` (all of them in one call when the writer is `bulk`). A
+ * call the target rejects for its data (value too long, constraint, invalid value) is split in
+ * halves until the rejected rows are isolated; the others are written and the rejected ones
+ * returned with the reason. Other errors propagate.
  */
 export async function writeRows(writer: TableWriter, target: WriteTarget, rows: readonly SqlRow[], rejected: RejectedRow[]): Promise<number> {
+  const step = writer.bulk ? Math.max(rows.length, 1) : target.writeBatch;
   let written = 0;
-  for (let i = 0; i < rows.length; i += target.writeBatch) {
-    written += await isolate(writer, target, rows.slice(i, i + target.writeBatch), rejected);
+  for (let i = 0; i < rows.length; i += step) {
+    written += await isolate(writer, target, step >= rows.length ? rows : rows.slice(i, i + step), rejected);
   }
   return written;
 }

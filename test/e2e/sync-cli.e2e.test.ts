@@ -70,7 +70,18 @@ test('kill -9 in the middle of a copy, then a re-run resumes from the finished c
 
 test('SIGTERM stops after the chunks in flight (exit 1, status stopped); the next run completes', { timeout: 120_000 }, async () => {
   const file = await configFile('termed', { to: { connection: 'pg', table: 'big_term' }, workers: 2, readBatch: 2000, throttle: { rowsPerSecond: 20_000 } });
-  const stopped = await runSync(['-c', file], {}, (child) => setTimeout(() => child.kill('SIGTERM'), 1200));
+  // SIGTERM once the copy is under way (the first rows are in), not at a fixed time: startup is slower on a busy machine.
+  const stopped = await runSync(['-c', file], {}, (child) => {
+    const timer = setInterval(() => {
+      void pgCount('big_term').then((n) => {
+        if (n > 0) {
+          clearInterval(timer);
+          child.kill('SIGTERM');
+        }
+      }).catch(() => undefined);
+    }, 50);
+    child.once('exit', () => clearInterval(timer));
+  });
   assert.equal(stopped.code, 1, stopped.stderr);
   assert.equal(stopped.report.status, 'stopped');
   const done = await runSync(['-c', file, '--report', join(dir.dir, 'report.json')]);

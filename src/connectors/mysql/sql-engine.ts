@@ -3,7 +3,7 @@ import { ColumnCache } from '../sql/column-cache.ts';
 import { serverParams } from '../sql/connection-params.ts';
 import type { SqlConnectionConfig } from '../sql/connection-spec.ts';
 import { mysqlDialect as d, quoteTable } from '../sql/dialect.ts';
-import { PRESENCE_BATCH, presentKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
+import { byKeyBatches, presentKeysSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import { ddlType } from '../sql/type-mapping.ts';
@@ -72,11 +72,17 @@ class MysqlEngine implements SqlEngine {
   async keysPresent(table: TableRef, key: readonly string[], keys: readonly SqlRow[], options: ReadOptions = {}): Promise<boolean[]> {
     const columns = await this.cache.columns(table, key);
     const present = keys.map(() => false);
-    for (let start = 0; start < keys.length; start += PRESENCE_BATCH) {
-      const statement = presentKeysSql(this.context(columns), table, key, keys.slice(start, start + PRESENCE_BATCH), options.where);
-      for (const row of await this.select(table, ['i'], columns, statement)) present[start + Number(row[0])] = true;
-    }
+    await byKeyBatches(keys, (slice) => this.select(table, ['i'], columns, presentKeysSql(this.context(columns), table, key, slice, options.where)), (i) => (present[i] = true));
     return present;
+  }
+
+  async rowsForKeys(table: TableRef, names: readonly string[], key: readonly string[], keys: readonly SqlRow[]): Promise<(SqlRow | undefined)[]> {
+    const columns = await this.cache.columns(table, [...names, ...key]);
+    const rows: (SqlRow | undefined)[] = keys.map(() => undefined);
+    await byKeyBatches(keys, (slice) => this.select(table, ['i', ...names], columns, rowsForKeysSql(this.context(columns), table, names, key, slice)), (i, row) => {
+      rows[i] ??= row.slice(1);
+    });
+    return rows;
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {

@@ -3,28 +3,50 @@ import { ColumnCache } from '../sql/column-cache.ts';
 import { serverParams } from '../sql/connection-params.ts';
 import type { SqlConnectionConfig } from '../sql/connection-spec.ts';
 import { postgresDialect as d, quoteTable } from '../sql/dialect.ts';
-import { PRESENCE_BATCH, presentKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
+import { byKeyBatches, presentKeysSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import { ddlType } from '../sql/type-mapping.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describePostgres, listPostgresTables } from './introspect.ts';
 import { postgresParam, postgresTypeParser } from './values.ts';
-import { postgresWriteStatements } from './writes.ts';
+import type { CopyFrom } from './copy-in.ts';
+import { CopyTargets, postgresCopyTarget } from './copy-target.ts';
+import { CopyWriter } from './copy-writer.ts';
+import { lastPerKey, postgresWriteStatements, replaceKeyIndex } from './writes.ts';
 
 type Columns = ReadonlyMap<string, SqlColumn>;
+
+/** Writes of fewer rows go as multi-row INSERTs (COPY's extra round trips cost more than they save there). */
+export const COPY_MIN_ROWS = 50;
+
+/**
+ * True when a value would reach a non-bytea column as bytes: a pg parameter sends bytes in binary
+ * format (a BINARY(16) into a uuid column, UTF-8 bytes into text), which COPY text cannot express.
+ */
+function bytesOutsideBytea(columns: readonly (SqlColumn | undefined)[], rows: readonly SqlRow[]): boolean {
+  for (let i = 0; i < columns.length; i++) {
+    if (columns[i]?.family === 'binary') continue;
+    for (const row of rows) if (row[i] instanceof Uint8Array) return true;
+  }
+  return false;
+}
 
 /** PostgreSQL through a pg pool with its own type parsers; every session runs in UTC. */
 class PostgresEngine implements SqlEngine {
   readonly kind = 'postgres' as const;
   readonly label: string;
   private readonly pool: Pool;
+  private readonly copyFrom: CopyFrom;
   private readonly cache: ColumnCache;
+  private readonly copyTargets: CopyTargets;
 
-  constructor(pool: Pool, label: string) {
+  constructor(pool: Pool, copyFrom: CopyFrom, label: string) {
     this.pool = pool;
+    this.copyFrom = copyFrom;
     this.label = label;
     this.cache = new ColumnCache((t) => this.describe(t));
+    this.copyTargets = new CopyTargets((t) => guard(this.label, 'describing', t, () => postgresCopyTarget(this.pool, t)));
   }
 
   describe(table: TableRef): Promise<TableInfo | undefined> {
@@ -54,11 +76,17 @@ class PostgresEngine implements SqlEngine {
   async keysPresent(table: TableRef, key: readonly string[], keys: readonly SqlRow[], options: ReadOptions = {}): Promise<boolean[]> {
     const columns = await this.cache.columns(table, key);
     const present = keys.map(() => false);
-    for (let start = 0; start < keys.length; start += PRESENCE_BATCH) {
-      const statement = presentKeysSql(this.context(columns), table, key, keys.slice(start, start + PRESENCE_BATCH), options.where);
-      for (const row of await this.select(table, statement)) present[start + Number(row[0])] = true;
-    }
+    await byKeyBatches(keys, (slice) => this.select(table, presentKeysSql(this.context(columns), table, key, slice, options.where)), (i) => (present[i] = true));
     return present;
+  }
+
+  async rowsForKeys(table: TableRef, names: readonly string[], key: readonly string[], keys: readonly SqlRow[]): Promise<(SqlRow | undefined)[]> {
+    const columns = await this.cache.columns(table, [...names, ...key]);
+    const rows: (SqlRow | undefined)[] = keys.map(() => undefined);
+    await byKeyBatches(keys, (slice) => this.select(table, rowsForKeysSql(this.context(columns), table, names, key, slice)), (i, row) => {
+      rows[i] ??= row.slice(1);
+    });
+    return rows;
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {
@@ -76,26 +104,48 @@ class PostgresEngine implements SqlEngine {
     return this.select(table, cursorSql(this.context(columns), table, names, cursor, key, position, upTo, limit, options.where));
   }
 
-  /** Runs the statements in a savepoint: a failed one does not abort the transaction, and none of them stays applied. */
-  private async run(client: PoolClient, statements: readonly Statement[], action: string, table: TableRef): Promise<number> {
-    let affected = 0;
+  /**
+   * Runs `work` in a savepoint: if it fails, the transaction goes on and nothing of `work` stays
+   * applied. `first` (SQL without parameters) runs in the savepoint before `work`, in the same round trip.
+   */
+  private async savepoint<T>(client: PoolClient, action: string, table: TableRef, work: () => Promise<T>, first?: string): Promise<T> {
     try {
-      await client.query('SAVEPOINT sluice_write');
-      for (const s of statements) affected += (await client.query(s.sql, s.params)).rowCount ?? 0;
+      await client.query(first ? `SAVEPOINT sluice_write; ${first}` : 'SAVEPOINT sluice_write');
+      const result = await work();
       await client.query('RELEASE SAVEPOINT sluice_write');
-      return affected;
+      return result;
     } catch (err) {
       await client.query('ROLLBACK TO SAVEPOINT sluice_write; RELEASE SAVEPOINT sluice_write').catch(() => undefined);
       throw sqlError(this.label, action, table, err);
     }
   }
 
+  /** Runs the statements in one savepoint; returns the rows they affected. */
+  private run(client: PoolClient, statements: readonly Statement[], action: string, table: TableRef): Promise<number> {
+    return this.savepoint(client, action, table, async () => {
+      let affected = 0;
+      for (const s of statements) affected += (await client.query(s.sql, s.params)).rowCount ?? 0;
+      return affected;
+    });
+  }
+
   private writer(client: PoolClient): TableWriter {
+    const copier = new CopyWriter(client, this.copyFrom, this.copyTargets, (table, work, first) => this.savepoint(client, 'writing', table, work, first));
     return {
-      write: async (table: TableRef, names: readonly string[], key: readonly string[], rows: readonly SqlRow[], mode: WriteMode) => {
-        if (rows.length === 0) return;
+      bulk: true,
+      write: async (table: TableRef, names: readonly string[], key: readonly string[], input: readonly SqlRow[], mode: WriteMode) => {
+        if (input.length === 0) return;
         const columns = await this.cache.columns(table, names);
-        await this.run(client, postgresWriteStatements(table, names, key, rows, mode, (n, v) => postgresParam(columns.get(n), v)), 'writing', table);
+        const convert = (n: string, v: SqlValue) => postgresParam(columns.get(n), v);
+        const byIndex = names.map((n) => columns.get(n));
+        const inserts = () => this.run(client, postgresWriteStatements(table, names, key, input, mode, convert), 'writing', table);
+        if (input.length < COPY_MIN_ROWS || bytesOutsideBytea(byIndex, input)) {
+          await inserts();
+          return;
+        }
+        if (mode === 'replace') replaceKeyIndex(table, names, key);
+        const rows = mode === 'upsert' || mode === 'replace' ? lastPerKey(names, key, input) : input;
+        await copier.write(table, names, key, rows, mode, byIndex, inserts);
       },
       deleteKeys: async (table: TableRef, key: readonly string[], keys: readonly SqlRow[]) => {
         if (keys.length === 0) return 0;
@@ -131,6 +181,7 @@ class PostgresEngine implements SqlEngine {
     if (primaryKey.length > 0) defs.push(`PRIMARY KEY (${primaryKey.map((k) => d.quote(k)).join(', ')})`);
     await guard(this.label, 'creating', table, () => this.pool.query(`CREATE TABLE ${quoteTable(d, table)} (\n  ${defs.join(',\n  ')}\n)`));
     this.cache.forget(table);
+    this.copyTargets.forget(table);
   }
 
   async close(): Promise<void> {
@@ -140,7 +191,7 @@ class PostgresEngine implements SqlEngine {
 
 /** Opens a pool and checks the server answers. */
 export async function openPostgresEngine(config: SqlConnectionConfig): Promise<SqlEngine> {
-  const { default: pg } = await import('pg');
+  const [{ default: pg }, { from: copyFrom }] = await Promise.all([import('pg'), import('pg-copy-streams')]);
   const params = serverParams(config);
   const parser = postgresTypeParser(pg.types.getTypeParser(17));
   const pool = new pg.Pool({
@@ -158,7 +209,7 @@ export async function openPostgresEngine(config: SqlConnectionConfig): Promise<S
   pool.on('error', () => undefined);
   try {
     await pool.query('SELECT 1');
-    return new PostgresEngine(pool, params.label);
+    return new PostgresEngine(pool, copyFrom, params.label);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw sqlError(params.label, 'connecting to', undefined, err);

@@ -109,11 +109,28 @@ export const PRESENCE_BATCH = 200;
  * comparison the columns' collation.
  */
 export function presentKeysSql(ctx: SelectContext, table: TableRef, key: readonly string[], keys: readonly SqlRow[], where: string | undefined): Statement {
+  return byKeySql(ctx, table, [], key, keys, where);
+}
+
+/** `SELECT 0 AS i, columns FROM t WHERE k = ? UNION ALL ...`: the row of each key, tagged with its index. */
+export function rowsForKeysSql(ctx: SelectContext, table: TableRef, columns: readonly string[], key: readonly string[], keys: readonly SqlRow[]): Statement {
+  return byKeySql(ctx, table, columns, key, keys, undefined);
+}
+
+function byKeySql(ctx: SelectContext, table: TableRef, columns: readonly string[], key: readonly string[], keys: readonly SqlRow[], where: string | undefined): Statement {
   const d = ctx.dialect;
   const p = new ParamList(d, ctx.convert);
+  const list = columns.length > 0 ? `, ${selectList(ctx, columns)}` : '';
   const branches = keys.map((values, i) => {
     const match = key.map((column, j) => `${d.quote(column)} = ${p.bind(column, values[j] ?? null)}`).join(' AND ');
-    return `SELECT ${i} AS i FROM ${quoteTable(d, table)}${whereClause([match, filter(where)])}`;
+    return `SELECT ${i} AS i${list} FROM ${quoteTable(d, table)}${whereClause([match, filter(where)])}`;
   });
   return { sql: branches.join(' UNION ALL '), params: p.params };
+}
+
+/** Runs a by-key query in batches and hands each returned row to `take` with the index of its key. */
+export async function byKeyBatches(keys: readonly SqlRow[], query: (slice: readonly SqlRow[]) => Promise<SqlRow[]>, take: (index: number, row: SqlRow) => void): Promise<void> {
+  for (let start = 0; start < keys.length; start += PRESENCE_BATCH) {
+    for (const row of await query(keys.slice(start, start + PRESENCE_BATCH))) take(start + Number(row[0]), row);
+  }
 }

@@ -74,6 +74,11 @@ export interface TableWriter {
    * call is applied (savepoint) and the transaction stays usable, so the caller can bisect.
    */
   write(table: TableRef, columns: readonly string[], key: readonly string[], rows: readonly SqlRow[], mode: WriteMode): Promise<void>;
+  /**
+   * True when a write's cost is about per row whatever its size (PostgreSQL's COPY): callers may
+   * hand a whole chunk of rows to one call rather than statement-sized batches.
+   */
+  readonly bulk?: boolean;
   /** Deletes the rows with these key values; returns how many were deleted. */
   deleteKeys(table: TableRef, key: readonly string[], keys: readonly SqlRow[]): Promise<number>;
 }
@@ -107,6 +112,8 @@ export interface SqlEngine {
    * equality — collation included — so the answer is right whatever order the caller's keys came in.
    */
   keysPresent(table: TableRef, key: readonly string[], keys: readonly SqlRow[], options?: ReadOptions): Promise<boolean[]>;
+  /** For each of `keys`, the row (values in `columns` order) with that key by the table's equality, or undefined. */
+  rowsForKeys(table: TableRef, columns: readonly string[], key: readonly string[], keys: readonly SqlRow[]): Promise<(SqlRow | undefined)[]>;
   /** Runs `work` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T>;
   truncate(table: TableRef): Promise<void>;

@@ -1,0 +1,59 @@
+import { writeFile } from 'node:fs/promises';
+import { loadConfigFile } from '../config/load-config.ts';
+import { syncConfigSchema } from '../config/sluice-config.ts';
+import { openEngine } from '../connectors/sql/open-engine.ts';
+import type { SqlEngine } from '../connectors/sql/sql-engine.ts';
+import { sluiceError } from '../core/errors.ts';
+import { createLogger } from '../core/logger.ts';
+import { describeReport, type VerifyReport } from '../verify/verify-report.ts';
+import { verifyTable } from '../verify/verify-table.ts';
+import { shutdownSignals } from './shutdown-signals.ts';
+
+export interface VerifyCommandOptions {
+  config: string;
+  task?: string[];
+  report?: string;
+}
+
+/**
+ * `sluice verify -c FILE`: runs the config's verify tasks, prints the JSON report on stdout and a
+ * summary on stderr. Exit code 0 when every target equals its source, 1 when any differs, 2 on error.
+ */
+export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
+  const config = await loadConfigFile(syncConfigSchema, o.config);
+  const logger = createLogger({ level: config.log.level });
+  const wanted = o.task ?? [];
+  const tasks = config.verify.filter((t) => wanted.length === 0 || wanted.includes(t.name));
+  const unknown = wanted.filter((n) => !config.verify.some((t) => t.name === n));
+  if (tasks.length === 0 || unknown.length > 0) {
+    throw sluiceError('SLUICE_6001', unknown.length > 0 ? `--task ${unknown.join(', ')}: not a verify task in ${o.config}` : `no verify tasks in ${o.config}`);
+  }
+  const shutdown = shutdownSignals(logger, 'stopping the comparison');
+  const engines = new Map<string, Promise<SqlEngine>>();
+  const engine = (name: string) => {
+    let e = engines.get(name);
+    if (!e) engines.set(name, (e = openEngine(config.connections[name]!)));
+    return e;
+  };
+  const reports: VerifyReport[] = [];
+  try {
+    for (const task of tasks) {
+      const source = await engine(task.source.connection);
+      const targets = await Promise.all(task.targets.map(async (t) => ({
+        engine: await engine(t.connection), ref: { ...(t.schema ? { schema: t.schema } : {}), name: t.table }, columns: t.columns,
+      })));
+      const report = await verifyTable(task, source, { ...(task.source.schema ? { schema: task.source.schema } : {}), name: task.source.table }, targets, shutdown.signal);
+      process.stderr.write(`${describeReport(report)}\n`);
+      reports.push(report);
+    }
+  } finally {
+    shutdown.release();
+    await Promise.all([...engines.values()].map(async (e) => (await e.catch(() => undefined))?.close()));
+  }
+  const text = `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`;
+  process.stdout.write(text);
+  if (o.report) await writeFile(o.report, text);
+  logger.flush();
+  if (reports.some((r) => r.status === 'error')) return 2;
+  return reports.some((r) => r.status === 'different') ? 1 : 0;
+}

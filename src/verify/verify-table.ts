@@ -1,0 +1,123 @@
+import type { SqlColumn, SqlEngine, SqlRow, TableInfo, TableRef } from '../connectors/sql/sql-engine.ts';
+import { errorMessage, sluiceError, SluiceError } from '../core/errors.ts';
+import { rowObject } from '../sync/row-json.ts';
+import { canonicalValue, floatDigitsFor, type Canonical } from './canonical.ts';
+import type { VerifyTask } from './spec.ts';
+import type { TargetVerdict, VerifyReport } from './verify-report.ts';
+
+export interface VerifyTarget {
+  readonly engine: SqlEngine;
+  readonly ref: TableRef;
+  /** Source column → target column. */
+  readonly columns: Readonly<Record<string, string>>;
+}
+
+interface PreparedTarget extends VerifyTarget {
+  readonly names: readonly string[];
+  readonly key: readonly string[];
+  readonly info: TableInfo;
+  readonly verdict: TargetVerdict;
+}
+
+const label = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.name}` : ref.name);
+
+function columnInfo(info: TableInfo, name: string): SqlColumn | undefined {
+  return info.columns.find((c) => c.name === name);
+}
+
+/**
+ * Compares a source table with each target, key range by key range: the source rows of a range
+ * are looked up on each target by key equality (so the engines' collations never need to agree on
+ * an order), values are compared in canonical form (canonical.ts), and afterwards each target's
+ * keys are walked in its own order to find the rows the source does not have.
+ */
+export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], signal: AbortSignal): Promise<VerifyReport> {
+  const started = Date.now();
+  const report: VerifyReport = { task: task.name, status: 'equal', source: source.label, table: label(sourceRef), rowsInSource: 0, chunks: 0, seconds: 0, targets: [] };
+  try {
+    const info = await source.describe(sourceRef);
+    if (!info) throw sluiceError('SLUICE_7101', `verify "${task.name}": source table ${label(sourceRef)} does not exist on ${source.label}`);
+    const key = task.key ?? info.primaryKey;
+    if (key.length === 0) throw sluiceError('SLUICE_7101', `verify "${task.name}": ${label(sourceRef)} has no primary key; give \`key: [...]\``);
+    const known = new Set(info.columns.map((c) => c.name));
+    const unknown = [...key, ...task.columns.include, ...task.columns.ignore].filter((c) => !known.has(c));
+    if (unknown.length > 0) throw sluiceError('SLUICE_7101', `verify "${task.name}": ${unknown.map((c) => `"${c}"`).join(', ')} not a column of ${label(sourceRef)}`);
+    const names = info.columns.map((c) => c.name)
+      .filter((c) => key.includes(c) || ((task.columns.include.length === 0 || task.columns.include.includes(c)) && !task.columns.ignore.includes(c)));
+    const keyIndex = key.map((k) => names.indexOf(k));
+    const prepared: PreparedTarget[] = [];
+    for (const t of targets) {
+      const tinfo = await t.engine.describe(t.ref);
+      if (!tinfo) throw sluiceError('SLUICE_7101', `verify "${task.name}": target table ${label(t.ref)} does not exist on ${t.engine.label}`);
+      const tnames = names.map((c) => t.columns[c] ?? c);
+      const missingColumns = tnames.filter((c) => !columnInfo(tinfo, c));
+      if (missingColumns.length > 0) throw sluiceError('SLUICE_7101', `verify "${task.name}": target ${label(t.ref)} has no column ${missingColumns.map((c) => `"${c}"`).join(', ')}`);
+      const verdict: TargetVerdict = { target: t.engine.label, table: label(t.ref), rowsCompared: 0, missing: 0, extra: 0, differing: 0, differences: [] };
+      report.targets.push(verdict);
+      prepared.push({ ...t, names: tnames, key: key.map((k) => t.columns[k] ?? k), info: tinfo, verdict });
+    }
+    const sourceCanon = canonicalizer(info, names, task.floatDigits);
+
+    let lo: SqlRow | undefined;
+    for (;;) {
+      if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
+      const hi = await source.boundary(sourceRef, key, lo, task.chunkRows, { where: task.where });
+      const rows = await source.readRange(sourceRef, names, key, { ...(lo ? { after: lo } : {}), ...(hi ? { upTo: hi } : {}) }, { where: task.where });
+      if (rows.length > 0) report.chunks++;
+      report.rowsInSource += rows.length;
+      const keys = rows.map((r) => keyIndex.map((i) => r[i]!));
+      await Promise.all(prepared.map(async (t) => {
+        const found = await t.engine.rowsForKeys(t.ref, t.names, t.key, keys);
+        const targetCanon = canonicalizer(t.info, t.names, task.floatDigits);
+        rows.forEach((row, i) => {
+          t.verdict.rowsCompared++;
+          const other = found[i];
+          if (!other) return note(task, t.verdict, { kind: 'missing', key: rowObject(key, keys[i]!) });
+          const a = sourceCanon(row);
+          const b = targetCanon(other);
+          const columns = names.flatMap((c, j) => (a[j] === b[j] ? [] : [{ column: c, source: a[j]!, target: b[j]! }]));
+          if (columns.length > 0) note(task, t.verdict, { kind: 'differs', key: rowObject(key, keys[i]!), columns });
+        });
+      }));
+      if (!hi) break;
+      lo = hi;
+    }
+    for (const t of prepared) await findExtras(task, source, sourceRef, key, t, signal);
+    const different = report.targets.some((t) => t.missing + t.extra + t.differing > 0);
+    report.status = different ? 'different' : 'equal';
+  } catch (err) {
+    report.status = 'error';
+    report.error = { ...(err instanceof SluiceError ? { code: err.code } : {}), message: errorMessage(err) };
+  }
+  report.seconds = +((Date.now() - started) / 1000).toFixed(3);
+  return report;
+}
+
+function note(task: VerifyTask, verdict: TargetVerdict, d: TargetVerdict['differences'][number]): void {
+  if (d.kind === 'missing') verdict.missing++;
+  else if (d.kind === 'extra') verdict.extra++;
+  else verdict.differing++;
+  if (verdict.differences.length < task.maxReported) verdict.differences.push(d);
+}
+
+function canonicalizer(info: TableInfo, names: readonly string[], floatDigits: number): (row: SqlRow) => Canonical[] {
+  const cols = names.map((n) => columnInfo(info, n));
+  const digits = cols.map((c) => ({ floatDigits: floatDigitsFor(c, floatDigits) }));
+  return (row) => row.map((v, i) => canonicalValue(v, cols[i]?.family ?? 'other', digits[i]!));
+}
+
+/** Target rows whose key the source does not have (walked in the target's own key order). */
+async function findExtras(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, key: readonly string[], t: PreparedTarget, signal: AbortSignal): Promise<void> {
+  let after: SqlRow | undefined;
+  for (;;) {
+    if (signal.aborted) return;
+    const keys = await t.engine.readRange(t.ref, t.key, t.key, after ? { after } : {}, { limit: task.chunkRows });
+    if (keys.length === 0) return;
+    const present = await source.keysPresent(sourceRef, key, keys, { where: task.where });
+    keys.forEach((k, i) => {
+      if (!present[i]) note(task, t.verdict, { kind: 'extra', key: rowObject(key, k) });
+    });
+    if (keys.length < task.chunkRows) return;
+    after = keys.at(-1);
+  }
+}

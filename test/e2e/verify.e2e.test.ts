@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { stringify } from 'yaml';
+import { scratchDir, scratchMariaDb, scratchPostgres, type ScratchMariaDb, type ScratchPostgres } from '../services/scratch-databases.ts';
+import { runCli } from './sync-harness.ts';
+
+/** `sluice verify` finds a seeded set of differences exactly, and nothing on equal data. */
+let maria: ScratchMariaDb;
+let copy: ScratchMariaDb;
+let pgdb: ScratchPostgres;
+let dir: { dir: string; drop(): Promise<void> };
+let config: string;
+const ROWS = 3_000;
+
+before(async () => {
+  [maria, copy, pgdb, dir] = await Promise.all([scratchMariaDb(), scratchMariaDb(), scratchPostgres(), scratchDir('sluice-verify-')]);
+  await maria.conn.query(`CREATE TABLE acct (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, note VARCHAR(40) NULL, amount DECIMAL(10,3) NOT NULL,
+    price DECIMAL(10,2) NOT NULL, ratio DOUBLE NOT NULL, seen DATETIME(6) NOT NULL, stamp TIMESTAMP(6) NULL, doc JSON NULL)`);
+  const rows = Array.from({ length: ROWS }, (_, i) => {
+    const id = i + 1;
+    return [id, id === 60 ? 'café' : `name ${id}`, id % 7 === 0 ? null : id === 30 ? '' : `note ${id}`, id === 40 ? '12.345' : `${id}.${id % 1000}`,
+      `${id % 100}.50`, id / 3, `2024-01-02 03:04:${String(id % 60).padStart(2, '0')}.${String(id).padStart(6, '0')}`, '2024-05-06 07:08:09.123456',
+      `{"id": ${id}, "big": 12345678901234567890, "tags": ["a", "b"]}`];
+  });
+  await maria.conn.query('INSERT INTO acct VALUES ?', [rows]);
+  config = join(dir.dir, 'verify.yaml');
+  await writeFile(config, stringify({
+    dataDir: join(dir.dir, 'data'), log: { level: 'warn' },
+    connections: { src: maria.config, pg: pgdb.config, copy: copy.config },
+    sync: [
+      { name: 'to-pg', from: { connection: 'src', tables: ['acct'] }, to: { connection: 'pg' } },
+      { name: 'to-copy', from: { connection: 'src', tables: ['acct'] }, to: { connection: 'copy' } },
+    ],
+    verify: [
+      { name: 'pg', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'pg', table: 'acct' }], chunkRows: 500 },
+      { name: 'both', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'copy', table: 'acct' }, { connection: 'pg', table: 'acct' }] },
+    ],
+  }));
+  const synced = await runCli(['sync', '-c', config]);
+  assert.equal(synced.code, 0, synced.stderr);
+});
+after(async () => {
+  await Promise.all([maria?.drop(), copy?.drop(), pgdb?.drop(), dir?.drop()]);
+});
+
+test('equal data verifies equal across engines (exit 0), with no false positives', async () => {
+  // A wider scale on the target holds the same numbers: '1.50' = '1.5000'.
+  await pgdb.client.query('ALTER TABLE acct ALTER COLUMN price TYPE numeric(12,4)');
+  const run = await runCli(['verify', '-c', config]);
+  assert.equal(run.code, 0, run.stderr);
+  const [pg, both] = run.report;
+  assert.equal(pg.status, 'equal');
+  assert.equal(pg.rowsInSource, ROWS);
+  assert.equal(pg.chunks, 6);
+  assert.deepEqual(both.targets.map((t: { missing: number; extra: number; differing: number }) => t.missing + t.extra + t.differing), [0, 0]);
+});
+
+test('missing, extra, changed, NULL vs empty, DECIMAL scale, time zone and Unicode form are each found, and nothing else (exit 1)', async () => {
+  await pgdb.client.query(`
+    DELETE FROM acct WHERE id = 10;
+    INSERT INTO acct (id, name, amount, price, ratio, seen) VALUES (5000, 'only here', 1, 1, 1, '2024-01-01');
+    UPDATE acct SET name = 'changed' WHERE id = 20;
+    UPDATE acct SET note = NULL WHERE id = 30;
+    UPDATE acct SET amount = round(amount, 2) WHERE id = 40;
+    UPDATE acct SET stamp = stamp + interval '8 hours' WHERE id = 50;
+    UPDATE acct SET name = '${'cafe\u0301'}' WHERE id = 60;`);
+  const run = await runCli(['verify', '-c', config, '-t', 'pg', '--report', join(dir.dir, 'report.json')]);
+  assert.equal(run.code, 1, run.stderr);
+  const target = run.report.targets[0];
+  assert.equal(run.report.status, 'different');
+  assert.deepEqual([target.missing, target.extra, target.differing], [1, 1, 5]);
+  const found = target.differences.map((d: { kind: string; key: { id: number }; columns?: { column: string }[] }) => `${d.kind} ${d.key.id} ${(d.columns ?? []).map((c) => c.column).join(',')}`).sort();
+  assert.deepEqual(found, ['differs 20 name', 'differs 30 note', 'differs 40 amount', 'differs 50 stamp', 'differs 60 name', 'extra 5000 ', 'missing 10 '].sort());
+  const stamp = target.differences.find((d: { key: { id: number } }) => d.key.id === 50).columns[0];
+  assert.deepEqual([stamp.source, stamp.target], ['2024-05-06 07:08:09.123456', '2024-05-06 15:08:09.123456']);
+  assert.match(run.stderr, /verify pg: DIFFERENT/);
+  assert.match(run.stderr, /missing +\{"id":10\}/);
+});
+
+test('a missing target table is an error (exit 2) that names it', async () => {
+  const bad = join(dir.dir, 'bad.yaml');
+  await writeFile(bad, stringify({
+    dataDir: join(dir.dir, 'data'), log: { level: 'warn' }, connections: { src: maria.config, pg: pgdb.config },
+    verify: [{ name: 'nope', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'pg', table: 'no_such_table' }] }],
+  }));
+  const run = await runCli(['verify', '-c', bad]);
+  assert.equal(run.code, 2);
+  assert.equal(run.report.status, 'error');
+  assert.match(run.report.error.message, /no_such_table does not exist/);
+});
