@@ -1,4 +1,4 @@
-import type { SqlColumn, SqlEngine, SqlRow, TableInfo, TableRef } from '../connectors/sql/sql-engine.ts';
+import type { KeyRange, RangeDigest, SqlColumn, SqlEngine, SqlRow, TableInfo, TableRef } from '../connectors/sql/sql-engine.ts';
 import { errorMessage, sluiceError, SluiceError } from '../core/errors.ts';
 import { rowObject } from '../sync/row-json.ts';
 import { canonicalValue, floatDigitsFor, type Canonical } from './canonical.ts';
@@ -57,16 +57,15 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
       prepared.push({ ...t, names: tnames, key: key.map((k) => t.columns[k] ?? k), info: tinfo, verdict });
     }
     const sourceCanon = canonicalizer(info, names, task.floatDigits);
+    // Same engine on both sides: compare digests computed inside the databases, rows only where they differ.
+    const pushdown = (t: PreparedTarget) => task.pushdown && t.engine.kind === source.kind && source.digest !== undefined && t.engine.digest !== undefined;
+    const where = { where: task.where };
 
-    let lo: SqlRow | undefined;
-    for (;;) {
-      if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
-      const hi = await source.boundary(sourceRef, key, lo, task.chunkRows, { where: task.where });
-      const rows = await source.readRange(sourceRef, names, key, { ...(lo ? { after: lo } : {}), ...(hi ? { upTo: hi } : {}) }, { where: task.where });
-      if (rows.length > 0) report.chunks++;
-      report.rowsInSource += rows.length;
+    /** Compares the source rows of `range` with each target by key; with `extras`, also the target keys of the range. */
+    const compareRows = async (on: readonly PreparedTarget[], range: KeyRange, extras: boolean): Promise<number> => {
+      const rows = await source.readRange(sourceRef, names, key, range, where);
       const keys = rows.map((r) => keyIndex.map((i) => r[i]!));
-      await Promise.all(prepared.map(async (t) => {
+      await Promise.all(on.map(async (t) => {
         const found = await t.engine.rowsForKeys(t.ref, t.names, t.key, keys);
         const targetCanon = canonicalizer(t.info, t.names, task.floatDigits);
         rows.forEach((row, i) => {
@@ -78,11 +77,49 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
           const columns = names.flatMap((c, j) => (a[j] === b[j] ? [] : [{ column: c, source: a[j]!, target: b[j]! }]));
           if (columns.length > 0) note(task, t.verdict, { kind: 'differs', key: rowObject(key, keys[i]!), columns });
         });
+        if (extras) await findExtras(task, source, sourceRef, key, t, signal, range);
       }));
+      return rows.length;
+    };
+
+    /** A range whose digests differ is halved (by source rows) until it is small, then compared row by row. */
+    const narrow = async (t: PreparedTarget, range: KeyRange, sourceRows: number): Promise<void> => {
+      const mid = sourceRows > task.narrowRows ? await source.boundary(sourceRef, key, range.after, Math.ceil(sourceRows / 2), where) : undefined;
+      if (!mid) {
+        await compareRows([t], range, true);
+        return;
+      }
+      for (const half of [{ ...(range.after ? { after: range.after } : {}), upTo: mid }, { after: mid, ...(range.upTo ? { upTo: range.upTo } : {}) }]) {
+        const [a, b] = await Promise.all([source.digest!(sourceRef, names, key, half, where), t.engine.digest!(t.ref, t.names, t.key, half)]);
+        if (a.count === b.count && a.sum === b.sum) t.verdict.rowsCompared += a.count;
+        else await narrow(t, half, a.count);
+      }
+    };
+
+    const direct = prepared.filter((t) => !pushdown(t));
+    const digested = prepared.filter(pushdown);
+    let lo: SqlRow | undefined;
+    for (;;) {
+      if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
+      const hi = await source.boundary(sourceRef, key, lo, task.chunkRows, where);
+      const range: KeyRange = { ...(lo ? { after: lo } : {}), ...(hi ? { upTo: hi } : {}) };
+      const sourceDigest = digested.length > 0 ? source.digest!(sourceRef, names, key, range, where) : undefined;
+      const [rowsRead] = await Promise.all([
+        direct.length > 0 ? compareRows(direct, range, false) : Promise.resolve(undefined),
+        ...digested.map(async (t) => {
+          const [a, b] = await Promise.all([sourceDigest!, t.engine.digest!(t.ref, t.names, t.key, range)]);
+          if (a.count === b.count && a.sum === b.sum) t.verdict.rowsCompared += a.count;
+          else await narrow(t, range, a.count);
+        }),
+      ]);
+      const inRange = rowsRead ?? (await sourceDigest!).count;
+      report.rowsInSource += inRange;
+      if (inRange > 0) report.chunks++;
       if (!hi) break;
       lo = hi;
     }
-    for (const t of prepared) await findExtras(task, source, sourceRef, key, t, signal);
+    // Without digests, target rows the source does not have are found by walking the target's keys.
+    for (const t of direct) await findExtras(task, source, sourceRef, key, t, signal);
     const different = report.targets.some((t) => t.missing + t.extra + t.differing > 0);
     report.status = different ? 'different' : 'equal';
   } catch (err) {
@@ -107,11 +144,11 @@ function canonicalizer(info: TableInfo, names: readonly string[], floatDigits: n
 }
 
 /** Target rows whose key the source does not have (walked in the target's own key order). */
-async function findExtras(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, key: readonly string[], t: PreparedTarget, signal: AbortSignal): Promise<void> {
-  let after: SqlRow | undefined;
+async function findExtras(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, key: readonly string[], t: PreparedTarget, signal: AbortSignal, within: KeyRange = {}): Promise<void> {
+  let after: SqlRow | undefined = within.after;
   for (;;) {
     if (signal.aborted) return;
-    const keys = await t.engine.readRange(t.ref, t.key, t.key, after ? { after } : {}, { limit: task.chunkRows });
+    const keys = await t.engine.readRange(t.ref, t.key, t.key, { ...(after ? { after } : {}), ...(within.upTo ? { upTo: within.upTo } : {}) }, { limit: task.chunkRows });
     if (keys.length === 0) return;
     const present = await source.keysPresent(sourceRef, key, keys, { where: task.where });
     keys.forEach((k, i) => {

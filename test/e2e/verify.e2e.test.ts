@@ -90,3 +90,17 @@ test('a missing target table is an error (exit 2) that names it', async () => {
   assert.equal(run.report.status, 'error');
   assert.match(run.report.error.message, /no_such_table does not exist/);
 });
+
+test('same engine: digests computed in the databases narrow to the ranges that differ and find the same differences', async () => {
+  await copy.conn.query(`DELETE FROM acct WHERE id = 11; INSERT INTO acct (id, name, amount, price, ratio, seen) VALUES (6000, 'only here', 1, 1, 1, '2024-01-01');
+    UPDATE acct SET name = 'name 21|x' WHERE id = 21; UPDATE acct SET note = NULL WHERE id = 30; UPDATE acct SET amount = 12.35 WHERE id = 40;
+    UPDATE acct SET name = 'café' WHERE id = 2999`);
+  const run = await runCli(['verify', '-c', config, '-t', 'both']);
+  assert.equal(run.code, 1, run.stderr);
+  const target = run.report.targets[0];
+  assert.equal(target.table, 'acct');
+  const found = target.differences.map((d: { kind: string; key: { id: number }; columns?: { column: string }[] }) => `${d.kind} ${d.key.id} ${(d.columns ?? []).map((c) => c.column).join(',')}`).sort();
+  assert.deepEqual(found, ['differs 21 name', 'differs 2999 name', 'differs 30 note', 'differs 40 amount', 'extra 6000 ', 'missing 11 '].sort());
+  assert.equal(target.rowsCompared, ROWS);
+  assert.equal(run.report.rowsInSource, ROWS);
+});

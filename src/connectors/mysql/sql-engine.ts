@@ -3,9 +3,9 @@ import { ColumnCache } from '../sql/column-cache.ts';
 import { serverParams } from '../sql/connection-params.ts';
 import type { SqlConnectionConfig } from '../sql/connection-spec.ts';
 import { mysqlDialect as d, quoteTable } from '../sql/dialect.ts';
-import { byKeyBatches, presentKeysSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
+import { byKeyBatches, presentKeysSql, rangeAggregateSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
 import { guard, sqlError } from '../sql/sql-error.ts';
-import type { KeyRange, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
+import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import { ddlType } from '../sql/type-mapping.ts';
 import { shortestFloat32 } from '../sql/values.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
@@ -83,6 +83,18 @@ class MysqlEngine implements SqlEngine {
       rows[i] ??= row.slice(1);
     });
     return rows;
+  }
+
+  async digest(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions = {}): Promise<RangeDigest> {
+    const columns = await this.cache.columns(table, [...names, ...key]);
+    // Text and bytes as HEX, so a '|' inside a value cannot shift it into the next column (numbers and
+    // dates hold none; HEX of a number would round it); the ISNULL flags tell NULL from ''.
+    const hexed = new Set<string>(['string', 'binary', 'json', 'other']);
+    const value = (n: string) => (hexed.has(columns.get(n)?.family ?? 'other') ? `HEX(${d.quote(n)})` : d.quote(n));
+    const text = `CONCAT_WS('|', ${names.map(value).join(', ')}, CONCAT(${names.map((n) => `ISNULL(${d.quote(n)})`).join(', ')}))`;
+    const aggregates = `COUNT(*), CAST(COALESCE(SUM(CAST(CONV(SUBSTRING(MD5(${text}), 1, 15), 16, 10) AS UNSIGNED)), 0) AS CHAR)`;
+    const [row] = await this.select(table, ['count', 'sum'], columns, rangeAggregateSql(this.context(columns), table, aggregates, key, range, options.where));
+    return { count: Number(row![0]), sum: String(row![1]) };
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {

@@ -3,9 +3,9 @@ import { ColumnCache } from '../sql/column-cache.ts';
 import { serverParams } from '../sql/connection-params.ts';
 import type { SqlConnectionConfig } from '../sql/connection-spec.ts';
 import { postgresDialect as d, quoteTable } from '../sql/dialect.ts';
-import { byKeyBatches, presentKeysSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
+import { byKeyBatches, presentKeysSql, rangeAggregateSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
 import { guard, sqlError } from '../sql/sql-error.ts';
-import type { KeyRange, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
+import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import { ddlType } from '../sql/type-mapping.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describePostgres, listPostgresTables } from './introspect.ts';
@@ -87,6 +87,15 @@ class PostgresEngine implements SqlEngine {
       rows[i] ??= row.slice(1);
     });
     return rows;
+  }
+
+  async digest(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions = {}): Promise<RangeDigest> {
+    const columns = await this.cache.columns(table, [...names, ...key]);
+    // Each value as text, quoted by quote_nullable so separators inside values and NULLs stay distinct.
+    const text = `concat_ws('|', ${names.map((n) => `quote_nullable(${d.quote(n)}::text)`).join(', ')})`;
+    const aggregates = `count(*), coalesce(sum(('x' || substr(md5(${text}), 1, 15))::bit(60)::bigint::numeric), 0)::text`;
+    const [row] = await this.select(table, rangeAggregateSql(this.context(columns), table, aggregates, key, range, options.where));
+    return { count: Number(row![0]), sum: String(row![1]) };
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {

@@ -77,6 +77,15 @@ export function rangeSql(ctx: SelectContext, table: TableRef, columns: readonly 
   return { sql, params: p.params };
 }
 
+/** `SELECT <aggregates> FROM t WHERE after < key <= upTo [AND (where)]`: one row of aggregates over a key range. */
+export function rangeAggregateSql(ctx: SelectContext, table: TableRef, aggregates: string, key: readonly string[], range: KeyRange, where: string | undefined): Statement {
+  const d = ctx.dialect;
+  const p = new ParamList(d, ctx.convert);
+  const lo = range.after ? keyAfter(d, p.bind, key, range.after) : undefined;
+  const hi = range.upTo ? keyUpTo(d, p.bind, key, range.upTo) : undefined;
+  return { sql: `SELECT ${aggregates} FROM ${quoteTable(d, table)}${whereClause([lo && `(${lo})`, hi && `(${hi})`, filter(where)])}`, params: p.params };
+}
+
 export interface CursorPosition {
   readonly from: SqlValue;
   readonly after?: { readonly cursor: SqlValue; readonly key: SqlRow };

@@ -64,6 +64,12 @@ export interface ReadOptions {
   readonly where?: string;
 }
 
+export interface RangeDigest {
+  readonly count: number;
+  /** Exact decimal text of the sum. */
+  readonly sum: string;
+}
+
 export type WriteMode = 'insert' | 'upsert' | 'replace' | 'insert-ignore';
 
 /** Statements on one connection inside one transaction. */
@@ -114,6 +120,12 @@ export interface SqlEngine {
   keysPresent(table: TableRef, key: readonly string[], keys: readonly SqlRow[], options?: ReadOptions): Promise<boolean[]>;
   /** For each of `keys`, the row (values in `columns` order) with that key by the table's equality, or undefined. */
   rowsForKeys(table: TableRef, columns: readonly string[], key: readonly string[], keys: readonly SqlRow[]): Promise<(SqlRow | undefined)[]>;
+  /**
+   * Count and digest of a key range computed inside the database: the sum of a 60-bit slice of the
+   * MD5 of each row's text (columns in the given order, NULLs flagged). Equal only between tables
+   * of the same engine holding the same values in the same types; absent where not supported.
+   */
+  digest?(table: TableRef, columns: readonly string[], key: readonly string[], range: KeyRange, options?: ReadOptions): Promise<RangeDigest>;
   /** Runs `work` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T>;
   truncate(table: TableRef): Promise<void>;
