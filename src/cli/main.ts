@@ -52,6 +52,8 @@ program.command('verify').description('compare source tables with their targets:
   .requiredOption('-c, --config <file>', 'config file (YAML) with connections and verify tasks')
   .option('-t, --task <name...>', 'run only these verify tasks (default: all)')
   .option('--report <file>', 'also write the JSON report to this file')
+  .option('--repair', 'make the targets equal to the source (upsert missing and different rows, delete extra rows), then verify again')
+  .option('--repair-rate <rows/s>', 'with --repair: rows per second written at most')
   .action(async (o: VerifyCommandOptions) => {
     process.exitCode = await verifyCommand(o);
   });

@@ -5,6 +5,8 @@ import { openEngine } from '../connectors/sql/open-engine.ts';
 import type { SqlEngine } from '../connectors/sql/sql-engine.ts';
 import { sluiceError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
+import type { SqlRow } from '../connectors/sql/sql-engine.ts';
+import { repairTargets, type RepairPlan } from '../verify/repair.ts';
 import { describeReport, type VerifyReport } from '../verify/verify-report.ts';
 import { verifyTable } from '../verify/verify-table.ts';
 import { shutdownSignals } from './shutdown-signals.ts';
@@ -13,6 +15,10 @@ export interface VerifyCommandOptions {
   config: string;
   task?: string[];
   report?: string;
+  /** Make the targets equal (upsert missing/different rows, delete extra ones), then verify again. */
+  repair?: boolean;
+  /** Rows per second the repair writes at most. */
+  repairRate?: string;
 }
 
 /**
@@ -42,8 +48,18 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
       const targets = await Promise.all(task.targets.map(async (t) => ({
         engine: await engine(t.connection), ref: { ...(t.schema ? { schema: t.schema } : {}), name: t.table }, columns: t.columns,
       })));
-      const report = await verifyTable(task, source, { ...(task.source.schema ? { schema: task.source.schema } : {}), name: task.source.table }, targets, shutdown.signal);
+      const sourceRef = { ...(task.source.schema ? { schema: task.source.schema } : {}), name: task.source.table };
+      const plans: RepairPlan[] = targets.map(() => ({ upsert: [], remove: [] }));
+      const collect = o.repair ? { onDifference: (i: number, kind: string, key: SqlRow) => (kind === 'extra' ? plans[i]!.remove : plans[i]!.upsert).push(key) } : {};
+      let report = await verifyTable(task, source, sourceRef, targets, shutdown.signal, collect);
       process.stderr.write(`${describeReport(report)}\n`);
+      if (o.repair && report.status === 'different') {
+        const repaired = await repairTargets(task, source, sourceRef, targets, plans, { signal: shutdown.signal, ...(o.repairRate ? { rowsPerSecond: Number(o.repairRate) } : {}) });
+        process.stderr.write(`repaired: ${repaired.map((r) => `${r.table} ${r.upserted} upserted, ${r.deleted} deleted`).join('; ')}; verifying again\n`);
+        const before = report;
+        report = { ...(await verifyTable(task, source, sourceRef, targets, shutdown.signal)), before, repaired };
+        process.stderr.write(`${describeReport(report)}\n`);
+      }
       reports.push(report);
     }
   } finally {

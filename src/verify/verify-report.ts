@@ -31,6 +31,9 @@ export interface VerifyReport {
   seconds: number;
   readonly targets: TargetVerdict[];
   error?: { code?: string; message: string };
+  /** With --repair: the first comparison, and what was written to each target before this one. */
+  before?: VerifyReport;
+  repaired?: { table: string; upserted: number; deleted: number }[];
 }
 
 /** Human-readable summary lines (stderr), one per target plus the first differences. */

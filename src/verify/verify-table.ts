@@ -13,6 +13,8 @@ export interface VerifyTarget {
 }
 
 interface PreparedTarget extends VerifyTarget {
+  readonly index: number;
+  readonly report: (kind: 'missing' | 'extra' | 'differs', key: SqlRow) => void;
   readonly names: readonly string[];
   readonly key: readonly string[];
   readonly info: TableInfo;
@@ -31,7 +33,12 @@ function columnInfo(info: TableInfo, name: string): SqlColumn | undefined {
  * an order), values are compared in canonical form (canonical.ts), and afterwards each target's
  * keys are walked in its own order to find the rows the source does not have.
  */
-export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], signal: AbortSignal): Promise<VerifyReport> {
+export interface VerifyOptions {
+  /** Every difference with its raw key (source key values; target key values for `extra`), e.g. to repair. */
+  readonly onDifference?: (target: number, kind: 'missing' | 'extra' | 'differs', key: SqlRow) => void;
+}
+
+export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], signal: AbortSignal, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = Date.now();
   const report: VerifyReport = { task: task.name, status: 'equal', source: source.label, table: label(sourceRef), rowsInSource: 0, chunks: 0, seconds: 0, targets: [] };
   try {
@@ -42,8 +49,7 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
     const known = new Set(info.columns.map((c) => c.name));
     const unknown = [...key, ...task.columns.include, ...task.columns.ignore].filter((c) => !known.has(c));
     if (unknown.length > 0) throw sluiceError('SLUICE_7101', `verify "${task.name}": ${unknown.map((c) => `"${c}"`).join(', ')} not a column of ${label(sourceRef)}`);
-    const names = info.columns.map((c) => c.name)
-      .filter((c) => key.includes(c) || ((task.columns.include.length === 0 || task.columns.include.includes(c)) && !task.columns.ignore.includes(c)));
+    const names = comparedColumns(info, task, key);
     const keyIndex = key.map((k) => names.indexOf(k));
     const prepared: PreparedTarget[] = [];
     for (const t of targets) {
@@ -54,7 +60,8 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
       if (missingColumns.length > 0) throw sluiceError('SLUICE_7101', `verify "${task.name}": target ${label(t.ref)} has no column ${missingColumns.map((c) => `"${c}"`).join(', ')}`);
       const verdict: TargetVerdict = { target: t.engine.label, table: label(t.ref), rowsCompared: 0, missing: 0, extra: 0, differing: 0, differences: [] };
       report.targets.push(verdict);
-      prepared.push({ ...t, names: tnames, key: key.map((k) => t.columns[k] ?? k), info: tinfo, verdict });
+      const index = prepared.length;
+      prepared.push({ ...t, index, report: (kind, k) => options.onDifference?.(index, kind, k), names: tnames, key: key.map((k) => t.columns[k] ?? k), info: tinfo, verdict });
     }
     const sourceCanon = canonicalizer(info, names, task.floatDigits);
     // Same engine on both sides: compare digests computed inside the databases, rows only where they differ.
@@ -71,11 +78,17 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
         rows.forEach((row, i) => {
           t.verdict.rowsCompared++;
           const other = found[i];
-          if (!other) return note(task, t.verdict, { kind: 'missing', key: rowObject(key, keys[i]!) });
+          if (!other) {
+            t.report('missing', keys[i]!);
+            return note(task, t.verdict, { kind: 'missing', key: rowObject(key, keys[i]!) });
+          }
           const a = sourceCanon(row);
           const b = targetCanon(other);
           const columns = names.flatMap((c, j) => (a[j] === b[j] ? [] : [{ column: c, source: a[j]!, target: b[j]! }]));
-          if (columns.length > 0) note(task, t.verdict, { kind: 'differs', key: rowObject(key, keys[i]!), columns });
+          if (columns.length > 0) {
+            t.report('differs', keys[i]!);
+            note(task, t.verdict, { kind: 'differs', key: rowObject(key, keys[i]!), columns });
+          }
         });
         if (extras) await findExtras(task, source, sourceRef, key, t, signal, range);
       }));
@@ -130,6 +143,12 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
   return report;
 }
 
+/** The source columns a task compares (key columns always), in table order. */
+export function comparedColumns(info: TableInfo, task: VerifyTask, key: readonly string[]): string[] {
+  return info.columns.map((c) => c.name)
+    .filter((c) => key.includes(c) || ((task.columns.include.length === 0 || task.columns.include.includes(c)) && !task.columns.ignore.includes(c)));
+}
+
 function note(task: VerifyTask, verdict: TargetVerdict, d: TargetVerdict['differences'][number]): void {
   if (d.kind === 'missing') verdict.missing++;
   else if (d.kind === 'extra') verdict.extra++;
@@ -152,7 +171,10 @@ async function findExtras(task: VerifyTask, source: SqlEngine, sourceRef: TableR
     if (keys.length === 0) return;
     const present = await source.keysPresent(sourceRef, key, keys, { where: task.where });
     keys.forEach((k, i) => {
-      if (!present[i]) note(task, t.verdict, { kind: 'extra', key: rowObject(key, k) });
+      if (!present[i]) {
+        t.report('extra', k);
+        note(task, t.verdict, { kind: 'extra', key: rowObject(key, k) });
+      }
     });
     if (keys.length < task.chunkRows) return;
     after = keys.at(-1);

@@ -104,3 +104,15 @@ test('same engine: digests computed in the databases narrow to the ranges that d
   assert.equal(target.rowsCompared, ROWS);
   assert.equal(run.report.rowsInSource, ROWS);
 });
+
+test('--repair makes every target equal (upserts missing and different rows, deletes extra ones) and verifies again (exit 0)', async () => {
+  const run = await runCli(['verify', '-c', config, '-t', 'both', '--repair']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.report.before.status, 'different');
+  assert.equal(run.report.status, 'equal');
+  // MariaDB copy: 1 missing + 4 differing upserted, 1 extra deleted; PostgreSQL: 1 missing + 5 differing, 1 extra.
+  assert.deepEqual(run.report.repaired.map((r: { upserted: number; deleted: number }) => [r.upserted, r.deleted]), [[5, 1], [6, 1]]);
+  assert.match(run.stderr, /repaired: acct 5 upserted, 1 deleted; acct 6 upserted, 1 deleted; verifying again/);
+  const again = await runCli(['verify', '-c', config]);
+  assert.equal(again.code, 0, again.stderr);
+});

@@ -1,0 +1,53 @@
+import type { SqlEngine, SqlRow, TableRef } from '../connectors/sql/sql-engine.ts';
+import { sluiceError } from '../core/errors.ts';
+import { Throttle } from '../sync/throttle.ts';
+import type { VerifyTask } from './spec.ts';
+import { comparedColumns, type VerifyTarget } from './verify-table.ts';
+
+/** What one verify run found on one target, by raw key. */
+export interface RepairPlan {
+  /** Source keys whose row is missing or different on the target. */
+  readonly upsert: SqlRow[];
+  /** Target keys the source does not have. */
+  readonly remove: SqlRow[];
+}
+
+export interface RepairResult {
+  readonly table: string;
+  upserted: number;
+  deleted: number;
+}
+
+const BATCH = 500;
+
+/**
+ * Makes each target equal to the source for the keys a verify run reported: the source rows are
+ * read again by key and upserted (so a row changed since the comparison gets its current value),
+ * extra rows are deleted by key. Idempotent; batches of 500 rows per transaction, at most
+ * `rowsPerSecond` when given.
+ */
+export async function repairTargets(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], plans: readonly RepairPlan[], options: { rowsPerSecond?: number; signal: AbortSignal }): Promise<RepairResult[]> {
+  const info = await source.describe(sourceRef);
+  if (!info) throw sluiceError('SLUICE_7101', `verify "${task.name}": source table ${sourceRef.name} does not exist`);
+  const key = task.key ?? info.primaryKey;
+  const names = comparedColumns(info, task, key);
+  const throttle = new Throttle({ ...(options.rowsPerSecond ? { rowsPerSecond: options.rowsPerSecond } : {}), readBatch: BATCH });
+  return Promise.all(targets.map(async (t, i) => {
+    const plan = plans[i]!;
+    const tnames = names.map((c) => t.columns[c] ?? c);
+    const tkey = key.map((k) => t.columns[k] ?? k);
+    const result: RepairResult = { table: t.ref.name, upserted: 0, deleted: 0 };
+    for (let at = 0; at < plan.upsert.length; at += BATCH) {
+      const rows = (await source.rowsForKeys(sourceRef, names, key, plan.upsert.slice(at, at + BATCH))).filter((r): r is SqlRow => r !== undefined);
+      await throttle.admit(rows.length, options.signal);
+      await t.engine.transaction((w) => w.write(t.ref, tnames, tkey, rows, 'upsert'));
+      result.upserted += rows.length;
+    }
+    for (let at = 0; at < plan.remove.length; at += BATCH) {
+      const keys = plan.remove.slice(at, at + BATCH);
+      await throttle.admit(keys.length, options.signal);
+      result.deleted += await t.engine.transaction((w) => w.deleteKeys(t.ref, tkey, keys));
+    }
+    return result;
+  }));
+}
