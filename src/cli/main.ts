@@ -49,7 +49,9 @@ program.command('sync-task').description('sync tasks kept in the metadata store:
   .action(async (action: string, arg: string | undefined, o: { config: string }) => syncTaskCommand(action, arg, o.config));
 
 program.command('verify').description('compare source tables with their targets: missing, extra and differing rows (exit 0 equal, 1 different, 2 error)')
-  .requiredOption('-c, --config <file>', 'config file (YAML) with connections and verify tasks')
+  .option('-c, --config <file>', 'config file (YAML) with connections and verify tasks')
+  .option('--cupid-config <file>', 'cupid-go compatibility: its JSON config as it is (src, des[])')
+  .option('-s, --start-id <id>', 'compare keys from this one on (cupid-go -s)')
   .option('-t, --task <name...>', 'run only these verify tasks (default: all)')
   .option('--report <file>', 'also write the JSON report to this file')
   .option('--repair', 'make the targets equal to the source (upsert missing and different rows, delete extra rows), then verify again')

@@ -5,14 +5,21 @@ import { openEngine } from '../connectors/sql/open-engine.ts';
 import type { SqlEngine } from '../connectors/sql/sql-engine.ts';
 import { sluiceError } from '../core/errors.ts';
 import { createLogger } from '../core/logger.ts';
+import type { SqlConnectionConfig } from '../connectors/sql/connection-spec.ts';
 import type { SqlRow } from '../connectors/sql/sql-engine.ts';
+import { readCupidConfig } from '../verify/cupid-config.ts';
+import type { VerifyTask } from '../verify/spec.ts';
 import { repairTargets, type RepairPlan } from '../verify/repair.ts';
 import { describeReport, type VerifyReport } from '../verify/verify-report.ts';
 import { verifyTable } from '../verify/verify-table.ts';
 import { shutdownSignals } from './shutdown-signals.ts';
 
 export interface VerifyCommandOptions {
-  config: string;
+  config?: string;
+  /** cupid-go compatibility: its JSON config as it is. */
+  cupidConfig?: string;
+  /** cupid-go's -s/--start-id: compare keys from this one on. */
+  startId?: string;
   task?: string[];
   report?: string;
   /** Make the targets equal (upsert missing/different rows, delete extra ones), then verify again. */
@@ -26,19 +33,32 @@ export interface VerifyCommandOptions {
  * summary on stderr. Exit code 0 when every target equals its source, 1 when any differs, 2 on error.
  */
 export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
-  const config = await loadConfigFile(syncConfigSchema, o.config);
-  const logger = createLogger({ level: config.log.level });
-  const wanted = o.task ?? [];
-  const tasks = config.verify.filter((t) => wanted.length === 0 || wanted.includes(t.name));
-  const unknown = wanted.filter((n) => !config.verify.some((t) => t.name === n));
-  if (tasks.length === 0 || unknown.length > 0) {
-    throw sluiceError('SLUICE_6001', unknown.length > 0 ? `--task ${unknown.join(', ')}: not a verify task in ${o.config}` : `no verify tasks in ${o.config}`);
+  let tasks: VerifyTask[];
+  let connections: Record<string, SqlConnectionConfig>;
+  let logger;
+  if (o.cupidConfig) {
+    const cupid = await readCupidConfig(o.cupidConfig);
+    tasks = [cupid.task];
+    connections = cupid.connections;
+    logger = createLogger({});
+  } else {
+    if (!o.config) throw sluiceError('SLUICE_6001', 'give -c FILE (verify tasks in YAML) or --cupid-config FILE');
+    const config = await loadConfigFile(syncConfigSchema, o.config);
+    logger = createLogger({ level: config.log.level });
+    const wanted = o.task ?? [];
+    tasks = config.verify.filter((t) => wanted.length === 0 || wanted.includes(t.name));
+    const unknown = wanted.filter((n) => !config.verify.some((t) => t.name === n));
+    if (tasks.length === 0 || unknown.length > 0) {
+      throw sluiceError('SLUICE_6001', unknown.length > 0 ? `--task ${unknown.join(', ')}: not a verify task in ${o.config}` : `no verify tasks in ${o.config}`);
+    }
+    connections = config.connections;
   }
+  const startAfter = startKey(o.startId);
   const shutdown = shutdownSignals(logger, 'stopping the comparison');
   const engines = new Map<string, Promise<SqlEngine>>();
   const engine = (name: string) => {
     let e = engines.get(name);
-    if (!e) engines.set(name, (e = openEngine(config.connections[name]!)));
+    if (!e) engines.set(name, (e = openEngine(connections[name]!)));
     return e;
   };
   const reports: VerifyReport[] = [];
@@ -51,13 +71,13 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
       const sourceRef = { ...(task.source.schema ? { schema: task.source.schema } : {}), name: task.source.table };
       const plans: RepairPlan[] = targets.map(() => ({ upsert: [], remove: [] }));
       const collect = o.repair ? { onDifference: (i: number, kind: string, key: SqlRow) => (kind === 'extra' ? plans[i]!.remove : plans[i]!.upsert).push(key) } : {};
-      let report = await verifyTable(task, source, sourceRef, targets, shutdown.signal, collect);
+      let report = await verifyTable(task, source, sourceRef, targets, shutdown.signal, { ...collect, ...(startAfter ? { startAfter } : {}) });
       process.stderr.write(`${describeReport(report)}\n`);
       if (o.repair && report.status === 'different') {
         const repaired = await repairTargets(task, source, sourceRef, targets, plans, { signal: shutdown.signal, ...(o.repairRate ? { rowsPerSecond: Number(o.repairRate) } : {}) });
         process.stderr.write(`repaired: ${repaired.map((r) => `${r.table} ${r.upserted} upserted, ${r.deleted} deleted`).join('; ')}; verifying again\n`);
         const before = report;
-        report = { ...(await verifyTable(task, source, sourceRef, targets, shutdown.signal)), before, repaired };
+        report = { ...(await verifyTable(task, source, sourceRef, targets, shutdown.signal, startAfter ? { startAfter } : {})), before, repaired };
         process.stderr.write(`${describeReport(report)}\n`);
       }
       reports.push(report);
@@ -72,4 +92,11 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
   logger.flush();
   if (reports.some((r) => r.status === 'error')) return 2;
   return reports.some((r) => r.status === 'different') ? 1 : 0;
+}
+
+/** `-s N`: keys from N on, i.e. after N - 1 (integer keys, as cupid's Id). */
+function startKey(startId: string | undefined): SqlRow | undefined {
+  if (startId === undefined) return undefined;
+  if (!/^-?\d+$/.test(startId)) throw sluiceError('SLUICE_6001', `--start-id ${startId}: give an integer key`);
+  return [(BigInt(startId) - 1n).toString()];
 }

@@ -61,6 +61,7 @@ export const errorCatalog = {
   SLUICE_7101: { kind: 'fatal', title: 'Sync task cannot run as configured', hint: 'Fix the named setting of the sync task (connection, table, key or column names); the message says what exists.' },
   SLUICE_7102: { kind: 'fatal', title: 'Too many rows rejected by the target', hint: 'Each rejected row is in the report and in sluice_sync_rejects with the reason. Fix the target schema or the data, or raise maxErrors; the next run resumes.' },
   SLUICE_7103: { kind: 'fatal', title: 'goshift task cannot be read', hint: 'Check the goshift JSON config, the task table and id, and that the named environment variables are set.' },
+  SLUICE_7104: { kind: 'fatal', title: 'cupid-go config cannot be read', hint: 'Check the JSON file given with --cupid-config: src (dsn, table, byColumn) and des[] (dsn, table, columns, byColumn).' },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof errorCatalog;

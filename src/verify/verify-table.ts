@@ -36,6 +36,8 @@ function columnInfo(info: TableInfo, name: string): SqlColumn | undefined {
 export interface VerifyOptions {
   /** Every difference with its raw key (source key values; target key values for `extra`), e.g. to repair. */
   readonly onDifference?: (target: number, kind: 'missing' | 'extra' | 'differs', key: SqlRow) => void;
+  /** Compare only keys after this one, on both sides (cupid's `--start-id`). */
+  readonly startAfter?: SqlRow;
 }
 
 export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], signal: AbortSignal, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -111,7 +113,7 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
 
     const direct = prepared.filter((t) => !pushdown(t));
     const digested = prepared.filter(pushdown);
-    let lo: SqlRow | undefined;
+    let lo: SqlRow | undefined = options.startAfter;
     for (;;) {
       if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
       const hi = await source.boundary(sourceRef, key, lo, task.chunkRows, where);
@@ -132,7 +134,7 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
       lo = hi;
     }
     // Without digests, target rows the source does not have are found by walking the target's keys.
-    for (const t of direct) await findExtras(task, source, sourceRef, key, t, signal);
+    for (const t of direct) await findExtras(task, source, sourceRef, key, t, signal, options.startAfter ? { after: options.startAfter } : {});
     const different = report.targets.some((t) => t.missing + t.extra + t.differing > 0);
     report.status = different ? 'different' : 'equal';
   } catch (err) {

@@ -116,3 +116,22 @@ test('--repair makes every target equal (upserts missing and different rows, del
   const again = await runCli(['verify', '-c', config]);
   assert.equal(again.code, 0, again.stderr);
 });
+
+test('a cupid-go JSON config runs as it is; -s starts at an id', async () => {
+  const cupid = join(dir.dir, 'cupid.json');
+  const dsn = (db: string) => `root:@tcp(127.0.0.1:3306)/${db}?charset=utf8`;
+  await writeFile(cupid, JSON.stringify({
+    workerNumber: 3, logDir: '/tmp', failureJobRetrySecond: 10,
+    src: { dsn: dsn(maria.database), table: 'acct', byColumn: 'id', insert: true, insertIntervalMillisecond: 2000 },
+    des: [{ dsn: dsn(copy.database), table: 'acct', columns: { id: 'id', name: 'name', note: 'note' }, byColumn: 'id', callbackNotification: { url: '127.0.0.1:20000/cb' } }],
+  }));
+  await copy.conn.query(`UPDATE acct SET name = 'x' WHERE id IN (5, 2000); UPDATE acct SET price = 0 WHERE id = 6`);
+  const all = await runCli(['verify', '--cupid-config', cupid]);
+  assert.equal(all.code, 1, all.stderr);
+  const ids = (r: typeof all) => r.report.targets[0].differences.map((d: { key: { id: number } }) => d.key.id);
+  assert.deepEqual(ids(all), [5, 2000], 'price is not in cupid\'s column map, so id 6 is not compared');
+  const fromId = await runCli(['verify', '--cupid-config', cupid, '-s', '1000']);
+  assert.equal(fromId.code, 1, fromId.stderr);
+  assert.deepEqual(ids(fromId), [2000]);
+  assert.equal(fromId.report.rowsInSource, ROWS - 999);
+});
