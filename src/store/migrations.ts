@@ -86,6 +86,27 @@ export const migrations: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 3,
+    name: 'outbox of callbacks',
+    up: (d) => {
+      const t = types(d);
+      return [
+        `CREATE TABLE sluice_outbox (
+           id ${t.id},
+           channel ${t.name} NOT NULL,
+           idempotency_key ${t.name} NOT NULL,
+           payload ${t.text} NOT NULL,
+           status VARCHAR(16) NOT NULL,
+           attempts INTEGER NOT NULL,
+           next_at ${t.int} NOT NULL,
+           created_at ${t.int} NOT NULL,
+           last_error ${t.text},
+           UNIQUE (channel, idempotency_key))`,
+        `CREATE INDEX sluice_outbox_due ON sluice_outbox (status, next_at)`,
+      ];
+    },
+  },
 ];
 
 /** Brings the store schema up to date; refuses a store migrated by a newer Sluice. */
