@@ -56,6 +56,7 @@ program.command('verify').description('compare source tables with their targets:
   .option('--report <file>', 'also write the JSON report to this file')
   .option('--repair', 'make the targets equal to the source (upsert missing and different rows, delete extra rows), then verify again')
   .option('--repair-rate <rows/s>', 'with --repair: rows per second written at most')
+  .option('--watch', 'continuous compensation: check new and changed rows of the tasks with watch settings, with callbacks, until SIGTERM')
   .action(async (o: VerifyCommandOptions) => {
     process.exitCode = await verifyCommand(o);
   });

@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { loadConfigFile } from '../config/load-config.ts';
-import { syncConfigSchema } from '../config/sluice-config.ts';
+import { storeUrl, syncConfigSchema } from '../config/sluice-config.ts';
 import { openEngine } from '../connectors/sql/open-engine.ts';
 import type { SqlEngine } from '../connectors/sql/sql-engine.ts';
 import { sluiceError } from '../core/errors.ts';
-import { createLogger } from '../core/logger.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { openStore } from '../store/open-store.ts';
+import { Watcher } from '../verify/watcher.ts';
 import type { SqlConnectionConfig } from '../connectors/sql/connection-spec.ts';
 import type { SqlRow } from '../connectors/sql/sql-engine.ts';
 import { readCupidConfig } from '../verify/cupid-config.ts';
@@ -26,6 +28,8 @@ export interface VerifyCommandOptions {
   repair?: boolean;
   /** Rows per second the repair writes at most. */
   repairRate?: string;
+  /** Run the continuous checks of the tasks with `watch:` until SIGTERM. */
+  watch?: boolean;
 }
 
 /**
@@ -35,7 +39,7 @@ export interface VerifyCommandOptions {
 export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
   let tasks: VerifyTask[];
   let connections: Record<string, SqlConnectionConfig>;
-  let logger;
+  let logger: Logger;
   if (o.cupidConfig) {
     const cupid = await readCupidConfig(o.cupidConfig);
     tasks = [cupid.task];
@@ -54,6 +58,10 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
     connections = config.connections;
   }
   const startAfter = startKey(o.startId);
+  if (o.watch) {
+    if (!o.config) throw sluiceError('SLUICE_6001', '--watch needs -c FILE (the watch settings and the metadata store)');
+    return watchCommand(o.config, tasks, connections, logger);
+  }
   const shutdown = shutdownSignals(logger, 'stopping the comparison');
   const engines = new Map<string, Promise<SqlEngine>>();
   const engine = (name: string) => {
@@ -99,4 +107,34 @@ function startKey(startId: string | undefined): SqlRow | undefined {
   if (startId === undefined) return undefined;
   if (!/^-?\d+$/.test(startId)) throw sluiceError('SLUICE_6001', `--start-id ${startId}: give an integer key`);
   return [(BigInt(startId) - 1n).toString()];
+}
+
+/** `--watch`: every task with `watch:` settings runs its watcher until SIGTERM/SIGINT. */
+async function watchCommand(file: string, tasks: VerifyTask[], connections: Record<string, SqlConnectionConfig>, logger: Logger): Promise<number> {
+  const watched = tasks.filter((t) => t.watch);
+  if (watched.length === 0) throw sluiceError('SLUICE_6001', `no verify task in ${file} has watch settings`);
+  const config = await loadConfigFile(syncConfigSchema, file);
+  const store = await openStore(storeUrl(config));
+  const shutdown = shutdownSignals(logger, 'stopping the watchers');
+  const engines: SqlEngine[] = [];
+  const open = async (name: string) => {
+    const e = await openEngine(connections[name]!);
+    engines.push(e);
+    return e;
+  };
+  try {
+    await Promise.all(watched.map(async (task) => {
+      const source = await open(task.source.connection);
+      const targets = await Promise.all(task.targets.map(async (t) => ({ engine: await open(t.connection), ref: { ...(t.schema ? { schema: t.schema } : {}), name: t.table }, columns: t.columns })));
+      const sourceRef = { ...(task.source.schema ? { schema: task.source.schema } : {}), name: task.source.table };
+      logger.info({ task: task.name }, 'watching');
+      await new Watcher(task, source, sourceRef, targets, store, logger).run(shutdown.signal);
+    }));
+  } finally {
+    shutdown.release();
+    await Promise.all(engines.map((e) => e.close().catch(() => undefined)));
+    await store.close();
+    logger.flush();
+  }
+  return 0;
 }

@@ -88,7 +88,7 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'outbox of callbacks',
+    name: 'outbox of callbacks, verify watch cursors and pending re-checks',
     up: (d) => {
       const t = types(d);
       return [
@@ -104,6 +104,18 @@ export const migrations: readonly Migration[] = [
            last_error ${t.text},
            UNIQUE (channel, idempotency_key))`,
         `CREATE INDEX sluice_outbox_due ON sluice_outbox (status, next_at)`,
+        `CREATE TABLE sluice_verify_cursors (
+           task ${t.name} NOT NULL,
+           kind VARCHAR(16) NOT NULL,
+           cursor_json ${t.text} NOT NULL,
+           updated_at ${t.int} NOT NULL,
+           PRIMARY KEY (task, kind))`,
+        `CREATE TABLE sluice_verify_pending (
+           task ${t.name} NOT NULL,
+           target INTEGER NOT NULL,
+           key_json VARCHAR(700) NOT NULL,
+           due_at ${t.int} NOT NULL,
+           PRIMARY KEY (task, target, key_json))`,
       ];
     },
   },

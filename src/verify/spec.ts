@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration } from '../core/units.ts';
 
 const tableRef = (what: string) => z.object({
   connection: z.string().min(1).meta({ description: `Name of an entry under \`connections\` holding the ${what} table.` }),
@@ -22,6 +23,23 @@ export const verifyTaskSchema = z.object({
   floatDigits: z.number().int().min(1).max(17).default(15).meta({ description: 'FLOAT/DOUBLE values compare equal when they agree to this many significant digits (FLOAT(24) columns: at most 6).' }),
   pushdown: z.boolean().default(true).meta({ description: 'When source and target are the same engine, compare per-range digests computed inside the databases (count + sum of per-row MD5 slices) and read rows only of ranges that differ.' }),
   narrowRows: z.number().int().min(10).max(1_000_000).default(1000).meta({ description: 'With digests, a differing range is halved until it holds at most this many source rows, then compared row by row.' }),
+  watch: z.object({
+    interval: duration().default(2000).meta({ description: 'How often new and changed rows are checked (cupid insertIntervalMillisecond/updateIntervalMillisecond).' }),
+    newRows: z.boolean().default(true).meta({ description: 'Check rows with a key above the stored cursor (the key must increase, like an AUTO_INCREMENT id).' }),
+    updateColumn: z.string().optional().meta({ description: 'Check rows whose `(column, key)` is past the stored cursor, read with the source database\'s clock (cupid updateColumn).' }),
+    overlap: duration().default(5000).meta({ description: 'How far before the stored update cursor each pass starts again.' }),
+    grace: duration().default(2000).meta({ description: 'A mismatch is checked again after this long (replication lag) and reported only if it is still there.' }),
+    callback: z.object({
+      url: z.string().url().meta({ description: 'Where each mismatched row is POSTed.' }),
+      timeout: duration().default(3000).meta({ description: 'Per attempt.' }),
+      format: z.enum(['sluice', 'cupid']).default('sluice').meta({ description: '`cupid`: `{"type": 1|2, "srcColumn": {...}}` (1 missing, 2 differing; values as strings or null). `sluice`: `{task, target, kind, key, row, columns}`.' }),
+      signing: z.object({ keyId: z.string(), secret: z.string() }).strict().optional().meta({ description: 'HMAC-SHA256 signature headers, as the HTTP target sends them.' }),
+      retryEvery: duration().default(10_000).meta({ description: 'Retry delay of a failed callback (cupid failureJobRetrySecond).' }),
+      fastAttempts: z.number().int().min(1).default(3).meta({ description: 'Failures before a callback moves to the slow queue.' }),
+      slowEvery: duration().default(600_000).meta({ description: 'Retry delay in the slow queue.' }),
+      maxAge: duration().default(7 * 86_400_000).meta({ description: 'Age after which a failing callback is dead (kept, replayable).' }),
+    }).strict().meta({ description: 'Callbacks for mismatched rows, through the durable outbox.' }),
+  }).strict().optional().meta({ description: 'Continuous compensation (`sluice verify --watch`): new and changed rows are checked as they come.' }),
   maxReported: z.number().int().min(0).default(1000).meta({ description: 'Differences listed in the report per target (all are counted).' }),
 }).strict();
 

@@ -158,7 +158,7 @@ function note(task: VerifyTask, verdict: TargetVerdict, d: TargetVerdict['differ
   if (verdict.differences.length < task.maxReported) verdict.differences.push(d);
 }
 
-function canonicalizer(info: TableInfo, names: readonly string[], floatDigits: number): (row: SqlRow) => Canonical[] {
+export function canonicalizer(info: TableInfo, names: readonly string[], floatDigits: number): (row: SqlRow) => Canonical[] {
   const cols = names.map((n) => columnInfo(info, n));
   const digits = cols.map((c) => ({ floatDigits: floatDigitsFor(c, floatDigits) }));
   return (row) => row.map((v, i) => canonicalValue(v, cols[i]?.family ?? 'other', digits[i]!));

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { sqlConnectionSchema, type SqlConnectionConfig } from '../../src/connectors/sql/connection-spec.ts';
+import { openEngine } from '../../src/connectors/sql/open-engine.ts';
+import type { SqlEngine } from '../../src/connectors/sql/sql-engine.ts';
+import { verifySignature } from '../../src/connectors/http/signature.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import type { MetadataStore } from '../../src/store/metadata-store.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { verifyTaskSchema } from '../../src/verify/spec.ts';
+import { Watcher } from '../../src/verify/watcher.ts';
+import { scratchDir, scratchMariaDb, type ScratchMariaDb } from '../services/scratch-databases.ts';
+import { startReceiver } from './http-receiver.ts';
+import { runCli } from './sync-harness.ts';
+import { stringify } from 'yaml';
+
+/** Continuous compensation: new and changed rows are checked, re-checked after the grace period, and reported once by callback. */
+let src: ScratchMariaDb;
+let dst: ScratchMariaDb;
+let dir: Awaited<ReturnType<typeof scratchDir>>;
+let store: MetadataStore;
+const engines: SqlEngine[] = [];
+
+before(async () => {
+  [src, dst, dir] = await Promise.all([scratchMariaDb(), scratchMariaDb(), scratchDir('sluice-watch-')]);
+  store = await openStore(`sqlite:${join(dir.dir, 'meta.db')}`);
+  const ddl = 'CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, amount DECIMAL(10,2) NOT NULL, update_time TIMESTAMP(6) NOT NULL)';
+  const rows = Array.from({ length: 100 }, (_, i) => [i + 1, `user ${i + 1}`, `${i}.50`, '2024-01-01 00:00:00']);
+  await src.conn.query(ddl);
+  await dst.conn.query(ddl);
+  await src.conn.query('INSERT INTO users VALUES ?', [rows]);
+  await dst.conn.query('INSERT INTO users VALUES ?', [rows]);
+});
+after(async () => {
+  await Promise.all(engines.map((e) => e.close().catch(() => undefined)));
+  await store?.close();
+  await Promise.all([src?.drop(), dst?.drop(), dir?.drop()]);
+});
+
+const engine = async (c: Record<string, unknown>) => {
+  const e = await openEngine(sqlConnectionSchema.parse(c) as SqlConnectionConfig);
+  engines.push(e);
+  return e;
+};
+
+test('an insert and an update the target misses are reported once, in cupid format and signed; one fixed within the grace period is not', async () => {
+  const receiver = await startReceiver();
+  try {
+    const task = verifyTaskSchema.parse({
+      name: 'users-watch', source: { connection: 'a', table: 'users' }, targets: [{ connection: 'b', table: 'users' }],
+      watch: { updateColumn: 'update_time', overlap: '1s', grace: '2s', callback: { url: receiver.url, format: 'cupid', signing: { keyId: 'k', secret: 's' }, retryEvery: 0 } },
+    });
+    const watcher = new Watcher(task, await engine(src.config), { name: 'users' }, [{ engine: await engine(dst.config), ref: { name: 'users' }, columns: {} }], store, silentLogger);
+    await watcher.prepare();
+    const t0 = Date.now();
+    await watcher.pass(t0);
+    assert.equal(watcher.stats.checked, 200, 'the new-rows and the changed-rows passes each read the 100 rows once');
+    assert.equal(watcher.stats.held, 0);
+    const pending = async () => Number((await store.db.all<{ n: number }>('SELECT COUNT(*) AS n FROM sluice_verify_pending'))[0]!.n);
+
+    await src.conn.query(`INSERT INTO users VALUES (101, 'new in source', 1.00, UTC_TIMESTAMP(6)), (102, 'replicated late', 2.00, UTC_TIMESTAMP(6));
+      UPDATE users SET name = 'renamed', update_time = UTC_TIMESTAMP(6) WHERE id = 5`);
+    await watcher.pass(t0 + 100);
+    assert.equal(await pending(), 3, '101 and 102 missing, 5 different: held in the store for the grace period');
+    assert.equal(receiver.requests.length, 0, 'nothing is reported before the grace period ends');
+
+    await dst.conn.query(`INSERT INTO users SELECT * FROM \`${src.database}\`.users WHERE id = 102`);
+    await watcher.pass(t0 + 2200);
+    assert.deepEqual(watcher.stats.reported, { missing: 1, differs: 1 });
+    assert.equal(await pending(), 0);
+    const bodies = receiver.requests.map((r) => JSON.parse(r.body) as { type: number; srcColumn: Record<string, string | null> });
+    assert.deepEqual(bodies.map((b) => [b.type, b.srcColumn.id, b.srcColumn.name]).sort(), [[1, '101', 'new in source'], [2, '5', 'renamed']]);
+    for (const r of receiver.requests) assert.equal(verifySignature({ headers: r.headers, body: r.body, secrets: { k: 's' } }).ok, true);
+
+    await watcher.pass(t0 + 4400);
+    assert.equal(receiver.requests.length, 2, 'a mismatch is reported once per idempotency key');
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('`sluice verify --watch` runs until SIGTERM and delivers callbacks in the sluice format', { timeout: 60_000 }, async () => {
+  const receiver = await startReceiver();
+  try {
+    const config = join(dir.dir, 'watch.yaml');
+    await writeFile(config, stringify({
+      dataDir: join(dir.dir, 'cli'), log: { level: 'warn' }, connections: { a: src.config, b: dst.config },
+      verify: [{ name: 'cli-watch', source: { connection: 'a', table: 'users' }, targets: [{ connection: 'b', table: 'users' }],
+        watch: { interval: '200ms', grace: '300ms', callback: { url: receiver.url, retryEvery: '100ms' } } }],
+    }));
+    await src.conn.query(`INSERT INTO users VALUES (500, 'only in source', 5.00, UTC_TIMESTAMP(6))`);
+    const run = runCli(['verify', '-c', config, '--watch'], {}, (child) => {
+      const timer = setInterval(() => {
+        if (receiver.requests.length > 0) {
+          clearInterval(timer);
+          child.kill('SIGTERM');
+        }
+      }, 50);
+      child.once('exit', () => clearInterval(timer));
+    });
+    const result = await run;
+    assert.equal(result.code, 0, result.stderr);
+    const bodies = receiver.requests.map((r) => JSON.parse(r.body) as { kind: string; key: { id: number } });
+    assert.ok(bodies.some((b) => b.kind === 'missing' && b.key.id === 500), JSON.stringify(bodies));
+  } finally {
+    await receiver.close();
+  }
+});
