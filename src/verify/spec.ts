@@ -33,7 +33,10 @@ export const verifyTaskSchema = z.object({
       url: z.string().url().meta({ description: 'Where each mismatched row is POSTed.' }),
       timeout: duration().default(3000).meta({ description: 'Per attempt.' }),
       format: z.enum(['sluice', 'cupid']).default('sluice').meta({ description: '`cupid`: `{"type": 1|2, "srcColumn": {...}}` (1 missing, 2 differing; values as strings or null). `sluice`: `{task, target, kind, key, row, columns}`.' }),
-      signing: z.object({ keyId: z.string(), secret: z.string() }).strict().optional().meta({ description: 'HMAC-SHA256 signature headers, as the HTTP target sends them.' }),
+      signing: z.object({
+        keyId: z.string().meta({ description: 'Sent as `x-sluice-key-id`, so receivers can rotate secrets.' }),
+        secret: z.string().meta({ description: 'HMAC key; use `${ENV_VAR}`.' }),
+      }).strict().optional().meta({ description: 'HMAC-SHA256 signature headers, as the HTTP target sends them.' }),
       retryEvery: duration().default(10_000).meta({ description: 'Retry delay of a failed callback (cupid failureJobRetrySecond).' }),
       fastAttempts: z.number().int().min(1).default(3).meta({ description: 'Failures before a callback moves to the slow queue.' }),
       slowEvery: duration().default(600_000).meta({ description: 'Retry delay in the slow queue.' }),
