@@ -28,6 +28,9 @@ export async function postCallback(target: CallbackTarget, idempotencyKey: strin
 export interface DeliveryRound {
   sent: number;
   failed: number;
+  /** Failures that moved a callback to the slow queue or made it dead. */
+  escalated: number;
+  lastError?: string;
 }
 
 /**
@@ -36,15 +39,17 @@ export interface DeliveryRound {
  * failed callback, so one bad endpoint cannot stop the others.
  */
 export async function deliverDue(outbox: Outbox, channel: string, target: CallbackTarget, now = Date.now()): Promise<DeliveryRound> {
-  const round: DeliveryRound = { sent: 0, failed: 0 };
+  const round: DeliveryRound = { sent: 0, failed: 0, escalated: 0 };
   for (const e of (await outbox.due(now, 500)).filter((x) => x.channel === channel)) {
     try {
       await postCallback(target, e.idempotencyKey, e.payload);
       await outbox.sent(e.id);
       round.sent++;
     } catch (err) {
-      await outbox.failed(e, errorMessage(err));
+      round.lastError = errorMessage(err);
+      const status = await outbox.failed(e, round.lastError);
       round.failed++;
+      if (e.status === 'pending' && (status === 'slow' || status === 'dead')) round.escalated++;
     }
   }
   return round;

@@ -42,6 +42,12 @@ export const verifyTaskSchema = z.object({
       slowEvery: duration().default(600_000).meta({ description: 'Retry delay in the slow queue.' }),
       maxAge: duration().default(7 * 86_400_000).meta({ description: 'Age after which a failing callback is dead (kept, replayable).' }),
     }).strict().meta({ description: 'Callbacks for mismatched rows, through the durable outbox.' }),
+    alerts: z.object({
+      url: z.string().url().meta({ description: 'Webhook that receives alerts.' }),
+      format: z.enum(['generic', 'dingtalk', 'wecom', 'slack']).default('generic').meta({ description: 'Body format: `generic` JSON, or the text message of DingTalk, WeCom or Slack incoming webhooks.' }),
+      mismatchRate: z.number().min(0).max(1).default(0.01).meta({ description: 'Alert when more than this fraction of the rows checked in a pass do not match.' }),
+      every: duration().default(600_000).meta({ description: 'At most one alert of a kind per task this often.' }),
+    }).strict().optional().meta({ description: 'Alerts when callbacks keep failing (a callback reaches the slow queue or dies) or the mismatch rate is high.' }),
   }).strict().optional().meta({ description: 'Continuous compensation (`sluice verify --watch`): new and changed rows are checked as they come.' }),
   maxReported: z.number().int().min(0).default(1000).meta({ description: 'Differences listed in the report per target (all are counted).' }),
 }).strict();

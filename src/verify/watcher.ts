@@ -6,6 +6,7 @@ import { sleep } from '../pipeline/retry.ts';
 import type { MetadataStore } from '../store/metadata-store.ts';
 import { cursorStart } from '../sync/cursor-overlap.ts';
 import { rowObject } from '../sync/row-json.ts';
+import { Alerter } from './alert.ts';
 import { deliverDue } from './callback-sender.ts';
 import { Outbox } from './outbox.ts';
 import type { VerifyTask } from './spec.ts';
@@ -42,6 +43,7 @@ export class Watcher {
   private readonly state: WatchState;
   private readonly outbox: Outbox;
   private readonly logger: Logger;
+  private readonly alerter: Alerter | undefined;
   private sides: Side[] = [];
   private names: readonly string[] = [];
   private key: readonly string[] = [];
@@ -57,6 +59,8 @@ export class Watcher {
     const c = task.watch.callback;
     this.outbox = new Outbox(store, { retryEvery: c.retryEvery, fastAttempts: c.fastAttempts, slowEvery: c.slowEvery, maxAge: c.maxAge });
     this.logger = logger;
+    const a = task.watch.alerts;
+    this.alerter = a ? new Alerter({ url: a.url, format: a.format, every: a.every }, logger) : undefined;
   }
 
   private get channel(): string {
@@ -95,6 +99,7 @@ export class Watcher {
   /** One pass: new rows, changed rows, due re-checks, then callback delivery. */
   async pass(now: number): Promise<void> {
     const w = this.task.watch!;
+    const before = { checked: this.stats.checked, held: this.stats.held };
     const cursors = await this.state.cursors();
     const keyIndex = this.key.map((k) => this.names.indexOf(k));
     const keyOf = (row: SqlRow) => keyIndex.map((i) => row[i]!);
@@ -118,7 +123,28 @@ export class Watcher {
       }
     }
     await this.recheck(now);
-    await deliverDue(this.outbox, this.channel, { url: w.callback.url, timeoutMs: w.callback.timeout, ...(w.callback.signing ? { signing: w.callback.signing } : {}) }, now);
+    const round = await deliverDue(this.outbox, this.channel, { url: w.callback.url, timeoutMs: w.callback.timeout, ...(w.callback.signing ? { signing: w.callback.signing } : {}) }, now);
+    await this.alert(now, this.stats.checked - before.checked, this.stats.held - before.held, round.escalated, round.lastError);
+  }
+
+  private async alert(now: number, checked: number, held: number, escalated: number, lastError: string | undefined): Promise<void> {
+    const a = this.task.watch!.alerts;
+    if (!this.alerter || !a) return;
+    const task = this.task.name;
+    if (escalated > 0) {
+      await this.alerter.raise({
+        kind: 'callbacks-failing', task, title: `sluice verify ${task}: callbacks keep failing`,
+        text: `${escalated} callback(s) to ${this.task.watch!.callback.url} moved to the slow queue or died; last error: ${lastError ?? 'unknown'}`,
+        details: { escalated, lastError, url: this.task.watch!.callback.url },
+      }, now);
+    }
+    if (checked > 0 && held / checked > a.mismatchRate) {
+      await this.alerter.raise({
+        kind: 'mismatch-rate', task, title: `sluice verify ${task}: ${held} of ${checked} rows do not match`,
+        text: `${(100 * held / checked).toFixed(1)}% of the rows checked in one pass differ from a target (threshold ${(100 * a.mismatchRate).toFixed(1)}%).`,
+        details: { checked, mismatched: held },
+      }, now);
+    }
   }
 
   /** Compares rows with every target; the ones that differ are held for a re-check after `grace`. */

@@ -108,3 +108,28 @@ test('`sluice verify --watch` runs until SIGTERM and delivers callbacks in the s
     await receiver.close();
   }
 });
+
+test('alerts: a high mismatch rate and callbacks that keep failing reach a Slack-format webhook, at most once per `every`', async () => {
+  const alerts = await startReceiver();
+  try {
+    const task = verifyTaskSchema.parse({
+      name: 'alerting', source: { connection: 'a', table: 'users' }, targets: [{ connection: 'b', table: 'users' }],
+      watch: {
+        grace: 0, callback: { url: 'http://127.0.0.1:9/unreachable', timeout: '1s', retryEvery: 0, fastAttempts: 1 },
+        alerts: { url: alerts.url, format: 'slack', mismatchRate: 0.01, every: '10m' },
+      },
+    });
+    const watcher = new Watcher(task, await engine(src.config), { name: 'users' }, [{ engine: await engine(dst.config), ref: { name: 'users' }, columns: {} }], store, silentLogger);
+    await watcher.prepare();
+    const now = Date.now();
+    await watcher.pass(now);
+    const texts = alerts.requests.map((r) => (JSON.parse(r.body) as { text: string }).text);
+    assert.equal(texts.length, 2, texts.join(' | '));
+    assert.ok(texts.some((t) => /rows do not match/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /callbacks keep failing[\s\S]*127\.0\.0\.1:9/.test(t)), texts.join(' | '));
+    await watcher.pass(now + 1000);
+    assert.equal(alerts.requests.length, 2, 'no repeat within `every`');
+  } finally {
+    await alerts.close();
+  }
+});
