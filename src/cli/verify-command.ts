@@ -7,6 +7,9 @@ import { sluiceError } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import { openStore } from '../store/open-store.ts';
 import { Watcher } from '../verify/watcher.ts';
+import { VerifyMetrics } from '../verify/verify-metrics.ts';
+import { Metrics } from '../core/metrics.ts';
+import { serveMetrics } from '../api/metrics-server.ts';
 import type { SqlConnectionConfig } from '../connectors/sql/connection-spec.ts';
 import type { SqlRow } from '../connectors/sql/sql-engine.ts';
 import { readCupidConfig } from '../verify/cupid-config.ts';
@@ -115,6 +118,9 @@ async function watchCommand(file: string, tasks: VerifyTask[], connections: Reco
   if (watched.length === 0) throw sluiceError('SLUICE_6001', `no verify task in ${file} has watch settings`);
   const config = await loadConfigFile(syncConfigSchema, file);
   const store = await openStore(storeUrl(config));
+  const metrics = new Metrics({ defaultMetrics: true });
+  const verifyMetrics = new VerifyMetrics(metrics.registry);
+  const server = config.metrics.listen ? await serveMetrics(config.metrics.listen, metrics) : undefined;
   const shutdown = shutdownSignals(logger, 'stopping the watchers');
   const engines: SqlEngine[] = [];
   const open = async (name: string) => {
@@ -128,10 +134,11 @@ async function watchCommand(file: string, tasks: VerifyTask[], connections: Reco
       const targets = await Promise.all(task.targets.map(async (t) => ({ engine: await open(t.connection), ref: { ...(t.schema ? { schema: t.schema } : {}), name: t.table }, columns: t.columns })));
       const sourceRef = { ...(task.source.schema ? { schema: task.source.schema } : {}), name: task.source.table };
       logger.info({ task: task.name }, 'watching');
-      await new Watcher(task, source, sourceRef, targets, store, logger).run(shutdown.signal);
+      await new Watcher(task, source, sourceRef, targets, store, logger, verifyMetrics).run(shutdown.signal);
     }));
   } finally {
     shutdown.release();
+    server?.close();
     await Promise.all(engines.map((e) => e.close().catch(() => undefined)));
     await store.close();
     logger.flush();

@@ -38,14 +38,17 @@ export interface DeliveryRound {
  * failure schedules the next attempt (fast, then slow queue, then dead). Never throws for a
  * failed callback, so one bad endpoint cannot stop the others.
  */
-export async function deliverDue(outbox: Outbox, channel: string, target: CallbackTarget, now = Date.now()): Promise<DeliveryRound> {
+export async function deliverDue(outbox: Outbox, channel: string, target: CallbackTarget, now = Date.now(), observe?: (seconds: number, ok: boolean) => void): Promise<DeliveryRound> {
   const round: DeliveryRound = { sent: 0, failed: 0, escalated: 0 };
   for (const e of (await outbox.due(now, 500)).filter((x) => x.channel === channel)) {
+    const started = performance.now();
     try {
       await postCallback(target, e.idempotencyKey, e.payload);
+      observe?.((performance.now() - started) / 1000, true);
       await outbox.sent(e.id);
       round.sent++;
     } catch (err) {
+      observe?.((performance.now() - started) / 1000, false);
       round.lastError = errorMessage(err);
       const status = await outbox.failed(e, round.lastError);
       round.failed++;

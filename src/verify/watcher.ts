@@ -9,6 +9,7 @@ import { rowObject } from '../sync/row-json.ts';
 import { Alerter } from './alert.ts';
 import { deliverDue } from './callback-sender.ts';
 import { Outbox } from './outbox.ts';
+import type { VerifyMetrics } from './verify-metrics.ts';
 import type { VerifyTask } from './spec.ts';
 import { canonicalizer, comparedColumns, type VerifyTarget } from './verify-table.ts';
 import { WatchState } from './watch-state.ts';
@@ -49,7 +50,9 @@ export class Watcher {
   private key: readonly string[] = [];
   private info!: TableInfo;
 
-  constructor(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], store: MetadataStore, logger: Logger) {
+  private readonly metrics: VerifyMetrics | undefined;
+
+  constructor(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], store: MetadataStore, logger: Logger, metrics?: VerifyMetrics) {
     if (!task.watch) throw sluiceError('SLUICE_7101', `verify "${task.name}" has no watch settings`);
     this.task = task;
     this.source = source;
@@ -59,6 +62,8 @@ export class Watcher {
     const c = task.watch.callback;
     this.outbox = new Outbox(store, { retryEvery: c.retryEvery, fastAttempts: c.fastAttempts, slowEvery: c.slowEvery, maxAge: c.maxAge });
     this.logger = logger;
+    this.metrics = metrics;
+    metrics?.watch(this.outbox);
     const a = task.watch.alerts;
     this.alerter = a ? new Alerter({ url: a.url, format: a.format, every: a.every }, logger) : undefined;
   }
@@ -123,7 +128,10 @@ export class Watcher {
       }
     }
     await this.recheck(now);
-    const round = await deliverDue(this.outbox, this.channel, { url: w.callback.url, timeoutMs: w.callback.timeout, ...(w.callback.signing ? { signing: w.callback.signing } : {}) }, now);
+    const round = await deliverDue(this.outbox, this.channel, { url: w.callback.url, timeoutMs: w.callback.timeout, ...(w.callback.signing ? { signing: w.callback.signing } : {}) }, now, (seconds, ok) => {
+      this.metrics?.callbackSeconds.observe({ task: this.task.name }, seconds);
+      if (!ok) this.metrics?.callbackFailures.inc({ task: this.task.name });
+    });
     await this.alert(now, this.stats.checked - before.checked, this.stats.held - before.held, round.escalated, round.lastError);
   }
 
@@ -153,6 +161,7 @@ export class Watcher {
     const keys = rows.map((r) => keyIndex.map((i) => r[i]!));
     const sourceCanon = canonicalizer(this.info, this.names, this.task.floatDigits);
     this.stats.checked += rows.length;
+    this.metrics?.rowsChecked.inc({ task: this.task.name }, rows.length);
     await Promise.all(this.sides.map(async (side, t) => {
       const found = await side.target.engine.rowsForKeys(side.target.ref, side.names, side.key, keys);
       const held = keys.filter((_, i) => mismatch(sourceCanon(rows[i]!), found[i] && side.canon(found[i]!)) !== undefined);
@@ -179,7 +188,10 @@ export class Watcher {
       if (row && kind) {
         const payload = this.payload(kind, item.key, row, a!, other && side.canon(other));
         const digest = createHash('sha256').update(JSON.stringify(a)).digest('hex').slice(0, 16);
-        if (await this.outbox.enqueue(this.channel, `${this.task.name}:${item.target}:${item.json}:${kind}:${digest}`, payload, now)) this.stats.reported[kind]++;
+        if (await this.outbox.enqueue(this.channel, `${this.task.name}:${item.target}:${item.json}:${kind}:${digest}`, payload, now)) {
+          this.stats.reported[kind]++;
+          this.metrics?.mismatches.inc({ task: this.task.name, kind });
+        }
       }
       await this.state.release(item.target, item.json);
     }

@@ -11,6 +11,8 @@ import type { MetadataStore } from '../../src/store/metadata-store.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { verifyTaskSchema } from '../../src/verify/spec.ts';
 import { Watcher } from '../../src/verify/watcher.ts';
+import { VerifyMetrics } from '../../src/verify/verify-metrics.ts';
+import { Metrics } from '../../src/core/metrics.ts';
 import { scratchDir, scratchMariaDb, type ScratchMariaDb } from '../services/scratch-databases.ts';
 import { startReceiver } from './http-receiver.ts';
 import { runCli } from './sync-harness.ts';
@@ -52,7 +54,8 @@ test('an insert and an update the target misses are reported once, in cupid form
       name: 'users-watch', source: { connection: 'a', table: 'users' }, targets: [{ connection: 'b', table: 'users' }],
       watch: { updateColumn: 'update_time', overlap: '1s', grace: '2s', callback: { url: receiver.url, format: 'cupid', signing: { keyId: 'k', secret: 's' }, retryEvery: 0 } },
     });
-    const watcher = new Watcher(task, await engine(src.config), { name: 'users' }, [{ engine: await engine(dst.config), ref: { name: 'users' }, columns: {} }], store, silentLogger);
+    const metrics = new Metrics();
+    const watcher = new Watcher(task, await engine(src.config), { name: 'users' }, [{ engine: await engine(dst.config), ref: { name: 'users' }, columns: {} }], store, silentLogger, new VerifyMetrics(metrics.registry));
     await watcher.prepare();
     const t0 = Date.now();
     await watcher.pass(t0);
@@ -76,6 +79,11 @@ test('an insert and an update the target misses are reported once, in cupid form
 
     await watcher.pass(t0 + 4400);
     assert.equal(receiver.requests.length, 2, 'a mismatch is reported once per idempotency key');
+    const text = await metrics.registry.metrics();
+    assert.match(text, /sluice_verify_mismatches_total\{task="users-watch",kind="missing"\} 1/);
+    assert.match(text, /sluice_verify_mismatches_total\{task="users-watch",kind="differs"\} 1/);
+    assert.match(text, /sluice_outbox_depth\{status="sent"\} 2/);
+    assert.match(text, /sluice_callback_duration_seconds_count\{task="users-watch"\} 2/);
   } finally {
     await receiver.close();
   }
