@@ -3,9 +3,19 @@ import type { Logger } from '../core/logger.ts';
 
 export type AlertFormat = 'generic' | 'dingtalk' | 'wecom' | 'slack';
 
+export interface EmailTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly from: string;
+  readonly to: readonly string[];
+}
+
 export interface AlertTarget {
-  readonly url: string;
+  readonly url?: string;
   readonly format: AlertFormat;
+  readonly email?: EmailTarget;
   /** At most one alert of a kind per this many milliseconds. */
   readonly every: number;
 }
@@ -52,16 +62,43 @@ export class Alerter {
     const previous = this.last.get(id);
     if (previous !== undefined && now - previous < this.target.every) return false;
     this.last.set(id, now);
+    const sent = await Promise.all([
+      this.target.url ? this.attempt(alert, 'webhook', () => this.webhook(this.target.url!, alert)) : false,
+      this.target.email ? this.attempt(alert, 'email', () => sendEmail(this.target.email!, alert)) : false,
+    ]);
+    return sent.some(Boolean);
+  }
+
+  private async attempt(alert: Alert, channel: string, send: () => Promise<void>): Promise<boolean> {
     try {
-      const res = await fetch(this.target.url, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alertBody(this.target.format, alert)), signal: AbortSignal.timeout(5000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      await send();
       return true;
     } catch (err) {
-      this.logger.warn({ task: alert.task, kind: alert.kind, err: errorMessage(err) }, 'alert could not be sent');
+      this.logger.warn({ task: alert.task, kind: alert.kind, channel, err: errorMessage(err) }, 'alert could not be sent');
       return false;
     }
+  }
+
+  private async webhook(url: string, alert: Alert): Promise<void> {
+    const res = await fetch(url, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alertBody(this.target.format, alert)), signal: AbortSignal.timeout(5000),
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  }
+}
+
+/** One alert as a plain-text e-mail (nodemailer, loaded only when e-mail alerts are configured). */
+async function sendEmail(target: EmailTarget, alert: Alert): Promise<void> {
+  const { createTransport } = await import('nodemailer');
+  const transport = createTransport({
+    host: target.host, port: target.port, secure: target.port === 465,
+    ...(target.user ? { auth: { user: target.user, pass: target.password ?? '' } } : {}),
+    connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000,
+  });
+  try {
+    await transport.sendMail({ from: target.from, to: [...target.to], subject: alert.title, text: `${alert.text}\n\n${JSON.stringify(alert.details, null, 2)}` });
+  } finally {
+    transport.close();
   }
 }

@@ -65,7 +65,7 @@ export class Watcher {
     this.metrics = metrics;
     metrics?.watch(this.outbox);
     const a = task.watch.alerts;
-    this.alerter = a ? new Alerter({ url: a.url, format: a.format, every: a.every }, logger) : undefined;
+    this.alerter = a ? new Alerter({ ...(a.url ? { url: a.url } : {}), ...(a.email ? { email: a.email } : {}), format: a.format, every: a.every }, logger) : undefined;
   }
 
   private get channel(): string {

@@ -14,6 +14,8 @@ import { Watcher } from '../../src/verify/watcher.ts';
 import { VerifyMetrics } from '../../src/verify/verify-metrics.ts';
 import { Metrics } from '../../src/core/metrics.ts';
 import { scratchDir, scratchMariaDb, type ScratchMariaDb } from '../services/scratch-databases.ts';
+import { waitFor } from '../services/process.ts';
+import { startSmtp } from '../services/smtp.ts';
 import { startReceiver } from './http-receiver.ts';
 import { runCli } from './sync-harness.ts';
 import { stringify } from 'yaml';
@@ -139,5 +141,27 @@ test('alerts: a high mismatch rate and callbacks that keep failing reach a Slack
     assert.equal(alerts.requests.length, 2, 'no repeat within `every`');
   } finally {
     await alerts.close();
+  }
+});
+
+test('alerts by e-mail through a real SMTP server', async () => {
+  const smtp = await startSmtp();
+  try {
+    const task = verifyTaskSchema.parse({
+      name: 'mailing', source: { connection: 'a', table: 'users' }, targets: [{ connection: 'b', table: 'users' }],
+      watch: {
+        newRows: true, grace: 0, callback: { url: 'http://127.0.0.1:9/unreachable', timeout: '1s', retryEvery: 0 },
+        alerts: { email: { host: smtp.host, port: smtp.port, from: 'sluice@example.test', to: ['dba@example.test'] }, mismatchRate: 0.01 },
+      },
+    });
+    const watcher = new Watcher(task, await engine(src.config), { name: 'users' }, [{ engine: await engine(dst.config), ref: { name: 'users' }, columns: {} }], store, silentLogger);
+    await watcher.prepare();
+    await watcher.pass(Date.now());
+    await waitFor('the alert e-mail', async () => {
+      if (!/Subject: sluice verify mailing: \d+ of \d+ rows do not match/.test(smtp.output())) throw new Error(smtp.output().slice(-500) || 'nothing yet');
+    }, 10_000);
+    assert.match(smtp.output(), /To: dba@example\.test/);
+  } finally {
+    await smtp.stop();
   }
 });
