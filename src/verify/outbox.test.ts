@@ -52,7 +52,9 @@ test('callbacks survive a receiver that is down, are signed, and arrive once per
     const target = { url: receiver.url, timeoutMs: 3000, signing: { keyId: 'k1', secret: 's3cret' } };
     const outbox = new Outbox(store, { ...policy, retryEvery: 0 });
     for (let i = 0; i < 5; i++) await outbox.enqueue('c2', `users:${i}`, { events: [{ type: 1, srcColumn: { id: String(i) } }] });
-    assert.deepEqual(await deliverDue(outbox, 'c2', target), { sent: 0, failed: 5 });
+    const down = await deliverDue(outbox, 'c2', target);
+    assert.deepEqual([down.sent, down.failed, down.escalated], [0, 5, 0]);
+    assert.match(down.lastError ?? '', /HTTP 503/);
     // A restart: a new store handle on the same file sees everything still queued.
     await store.close();
     store = await openStore(file);
@@ -60,8 +62,8 @@ test('callbacks survive a receiver that is down, are signed, and arrive once per
     assert.equal((await reopened.due()).filter((e) => e.channel === 'c2').length, 5);
     assert.ok((await reopened.depth()).pending >= 5);
     up = true;
-    assert.deepEqual(await deliverDue(reopened, 'c2', target), { sent: 5, failed: 0 });
-    assert.deepEqual(await deliverDue(reopened, 'c2', target), { sent: 0, failed: 0 }, 'sent entries are not sent again');
+    assert.deepEqual(await deliverDue(reopened, 'c2', target), { sent: 5, failed: 0, escalated: 0 });
+    assert.deepEqual(await deliverDue(reopened, 'c2', target), { sent: 0, failed: 0, escalated: 0 }, 'sent entries are not sent again');
     const keys = receiver.requests.map((r) => r.headers['idempotency-key']).sort();
     assert.deepEqual(keys, ['users:0', 'users:1', 'users:2', 'users:3', 'users:4']);
     for (const r of receiver.requests) assert.equal(verifySignature({ headers: r.headers, body: r.body, secrets: { k1: 's3cret' } }).ok, true);
