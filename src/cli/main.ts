@@ -54,6 +54,7 @@ program.command('verify').description('compare source tables with their targets:
   .option('-s, --start-id <id>', 'compare keys from this one on (cupid-go -s)')
   .option('-t, --task <name...>', 'run only these verify tasks (default: all)')
   .option('--report <file>', 'also write the JSON report to this file')
+  .option('--fix-sql <dir>', 'write a repair script per task and target (idempotent upserts and deletes in the target\'s SQL) into DIR')
   .option('--repair', 'make the targets equal to the source (upsert missing and different rows, delete extra rows), then verify again')
   .option('--repair-rate <rows/s>', 'with --repair: rows per second written at most')
   .option('--watch', 'continuous compensation: check new and changed rows of the tasks with watch settings, with callbacks, until SIGTERM')

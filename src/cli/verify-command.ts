@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadConfigFile } from '../config/load-config.ts';
 import { storeUrl, syncConfigSchema } from '../config/sluice-config.ts';
 import { openEngine } from '../connectors/sql/open-engine.ts';
@@ -14,7 +15,7 @@ import type { SqlConnectionConfig } from '../connectors/sql/connection-spec.ts';
 import type { SqlRow } from '../connectors/sql/sql-engine.ts';
 import { readCupidConfig } from '../verify/cupid-config.ts';
 import type { VerifyTask } from '../verify/spec.ts';
-import { repairTargets, type RepairPlan } from '../verify/repair.ts';
+import { repairScripts, repairTargets, type RepairPlan } from '../verify/repair.ts';
 import { describeReport, type VerifyReport } from '../verify/verify-report.ts';
 import { verifyTable } from '../verify/verify-table.ts';
 import { shutdownSignals } from './shutdown-signals.ts';
@@ -33,6 +34,8 @@ export interface VerifyCommandOptions {
   repairRate?: string;
   /** Run the continuous checks of the tasks with `watch:` until SIGTERM. */
   watch?: boolean;
+  /** Write repair scripts (one per task and target) into this directory. */
+  fixSql?: string;
 }
 
 /**
@@ -81,9 +84,18 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
       })));
       const sourceRef = { ...(task.source.schema ? { schema: task.source.schema } : {}), name: task.source.table };
       const plans: RepairPlan[] = targets.map(() => ({ upsert: [], remove: [] }));
-      const collect = o.repair ? { onDifference: (i: number, kind: string, key: SqlRow) => (kind === 'extra' ? plans[i]!.remove : plans[i]!.upsert).push(key) } : {};
+      const collect = o.repair || o.fixSql ? { onDifference: (i: number, kind: string, key: SqlRow) => (kind === 'extra' ? plans[i]!.remove : plans[i]!.upsert).push(key) } : {};
       let report = await verifyTable(task, source, sourceRef, targets, shutdown.signal, { ...collect, ...(startAfter ? { startAfter } : {}) });
       process.stderr.write(`${describeReport(report)}\n`);
+      if (o.fixSql && report.status === 'different') {
+        const scripts = await repairScripts(task, source, sourceRef, targets, plans);
+        await mkdir(o.fixSql, { recursive: true });
+        for (const [i, script] of scripts.entries()) {
+          const file = join(o.fixSql, `${task.name}.${i + 1}.${targets[i]!.ref.name}.sql`);
+          await writeFile(file, script);
+          process.stderr.write(`repair script: ${file}\n`);
+        }
+      }
       if (o.repair && report.status === 'different') {
         const repaired = await repairTargets(task, source, sourceRef, targets, plans, { signal: shutdown.signal, ...(o.repairRate ? { rowsPerSecond: Number(o.repairRate) } : {}) });
         process.stderr.write(`repaired: ${repaired.map((r) => `${r.table} ${r.upserted} upserted, ${r.deleted} deleted`).join('; ')}; verifying again\n`);

@@ -20,6 +20,31 @@ export interface RepairResult {
 
 const BATCH = 500;
 
+async function shape(task: VerifyTask, source: SqlEngine, sourceRef: TableRef): Promise<{ names: string[]; key: readonly string[] }> {
+  const info = await source.describe(sourceRef);
+  if (!info) throw sluiceError('SLUICE_7101', `verify "${task.name}": source table ${sourceRef.name} does not exist`);
+  const key = task.key ?? info.primaryKey;
+  return { names: comparedColumns(info, task, key), key };
+}
+
+/**
+ * The same repair as SQL scripts, one per target in its own dialect, for a DBA to review and run:
+ * idempotent upserts of the current source rows and deletes of the extra keys, in one transaction.
+ */
+export async function repairScripts(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], plans: readonly RepairPlan[]): Promise<string[]> {
+  const { names, key } = await shape(task, source, sourceRef);
+  return Promise.all(targets.map(async (t, i) => {
+    const plan = plans[i]!;
+    const rows: SqlRow[] = [];
+    for (let at = 0; at < plan.upsert.length; at += BATCH) {
+      rows.push(...(await source.rowsForKeys(sourceRef, names, key, plan.upsert.slice(at, at + BATCH))).filter((r): r is SqlRow => r !== undefined));
+    }
+    const statements = await t.engine.repairScript(t.ref, names.map((c) => t.columns[c] ?? c), key.map((k) => t.columns[k] ?? k), rows, plan.remove);
+    const header = `-- sluice verify ${task.name}: repair of ${t.ref.schema ? `${t.ref.schema}.` : ''}${t.ref.name} on ${t.engine.label}\n-- ${rows.length} row(s) upserted from the source, ${plan.remove.length} extra row(s) deleted; safe to run twice.\n`;
+    return `${header}BEGIN;\n${statements.join('\n')}\nCOMMIT;\n`;
+  }));
+}
+
 /**
  * Makes each target equal to the source for the keys a verify run reported: the source rows are
  * read again by key and upserted (so a row changed since the comparison gets its current value),
@@ -27,10 +52,7 @@ const BATCH = 500;
  * `rowsPerSecond` when given.
  */
 export async function repairTargets(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], plans: readonly RepairPlan[], options: { rowsPerSecond?: number; signal: AbortSignal }): Promise<RepairResult[]> {
-  const info = await source.describe(sourceRef);
-  if (!info) throw sluiceError('SLUICE_7101', `verify "${task.name}": source table ${sourceRef.name} does not exist`);
-  const key = task.key ?? info.primaryKey;
-  const names = comparedColumns(info, task, key);
+  const { names, key } = await shape(task, source, sourceRef);
   const throttle = new Throttle({ ...(options.rowsPerSecond ? { rowsPerSecond: options.rowsPerSecond } : {}), readBatch: BATCH });
   return Promise.all(targets.map(async (t, i) => {
     const plan = plans[i]!;

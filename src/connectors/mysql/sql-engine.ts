@@ -7,6 +7,7 @@ import { byKeyBatches, presentKeysSql, rangeAggregateSql, rowsForKeysSql, bounda
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import { ddlType } from '../sql/type-mapping.ts';
+import { inlineStatement } from '../sql/sql-literal.ts';
 import { shortestFloat32 } from '../sql/values.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describeMysql, listMysqlTables } from './introspect.ts';
@@ -95,6 +96,16 @@ class MysqlEngine implements SqlEngine {
     const aggregates = `COUNT(*), CAST(COALESCE(SUM(CAST(CONV(SUBSTRING(MD5(${text}), 1, 15), 16, 10) AS UNSIGNED)), 0) AS CHAR)`;
     const [row] = await this.select(table, ['count', 'sum'], columns, rangeAggregateSql(this.context(columns), table, aggregates, key, range, options.where));
     return { count: Number(row![0]), sum: String(row![1]) };
+  }
+
+  async repairScript(table: TableRef, names: readonly string[], key: readonly string[], rows: readonly SqlRow[], deleteKeys: readonly SqlRow[]): Promise<string[]> {
+    const columns = await this.cache.columns(table, [...names, ...key]);
+    const convert = (n: string, v: SqlValue) => mysqlParam(columns.get(n), v);
+    const statements = [
+      ...(rows.length > 0 ? mysqlWriteStatements(table, names, key, rows, 'upsert', convert) : []),
+      ...(deleteKeys.length > 0 ? deleteStatements(d, table, key, deleteKeys, convert) : []),
+    ];
+    return statements.map((st) => inlineStatement(this.kind, st));
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {

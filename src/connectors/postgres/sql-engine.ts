@@ -7,6 +7,7 @@ import { byKeyBatches, presentKeysSql, rangeAggregateSql, rowsForKeysSql, bounda
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import { ddlType } from '../sql/type-mapping.ts';
+import { inlineStatement } from '../sql/sql-literal.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describePostgres, listPostgresTables } from './introspect.ts';
 import { postgresParam, postgresTypeParser } from './values.ts';
@@ -96,6 +97,16 @@ class PostgresEngine implements SqlEngine {
     const aggregates = `count(*), coalesce(sum(('x' || substr(md5(${text}), 1, 15))::bit(60)::bigint::numeric), 0)::text`;
     const [row] = await this.select(table, rangeAggregateSql(this.context(columns), table, aggregates, key, range, options.where));
     return { count: Number(row![0]), sum: String(row![1]) };
+  }
+
+  async repairScript(table: TableRef, names: readonly string[], key: readonly string[], rows: readonly SqlRow[], deleteKeys: readonly SqlRow[]): Promise<string[]> {
+    const columns = await this.cache.columns(table, [...names, ...key]);
+    const convert = (n: string, v: SqlValue) => postgresParam(columns.get(n), v);
+    const statements = [
+      ...(rows.length > 0 ? postgresWriteStatements(table, names, key, rows, 'upsert', convert) : []),
+      ...(deleteKeys.length > 0 ? deleteStatements(d, table, key, deleteKeys, convert) : []),
+    ];
+    return statements.map((st) => inlineStatement(this.kind, st));
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {

@@ -126,6 +126,11 @@ export interface SqlEngine {
    * of the same engine holding the same values in the same types; absent where not supported.
    */
   digest?(table: TableRef, columns: readonly string[], key: readonly string[], range: KeyRange, options?: ReadOptions): Promise<RangeDigest>;
+  /**
+   * An idempotent repair script in this engine's SQL: upserts of `rows` (values in `columns` order)
+   * and deletes of `deleteKeys`, every value written in as a literal.
+   */
+  repairScript(table: TableRef, columns: readonly string[], key: readonly string[], rows: readonly SqlRow[], deleteKeys: readonly SqlRow[]): Promise<string[]>;
   /** Runs `work` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T>;
   truncate(table: TableRef): Promise<void>;
