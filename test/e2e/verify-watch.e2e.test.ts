@@ -165,3 +165,61 @@ test('alerts by e-mail through a real SMTP server', async () => {
     await smtp.stop();
   }
 });
+
+test('kill -9 while the receiver is down: after a restart every callback arrives, once per idempotency key', { timeout: 90_000 }, async () => {
+  let up = false;
+  const receiver = await startReceiver(() => (up ? 200 : 503));
+  try {
+    const dataDir = join(dir.dir, 'killed');
+    const config = join(dir.dir, 'killed.yaml');
+    await writeFile(config, stringify({
+      dataDir, log: { level: 'warn' }, connections: { a: src.config, b: dst.config },
+      verify: [{ name: 'killed', source: { connection: 'a', table: 'users' }, targets: [{ connection: 'b', table: 'users' }],
+        watch: { interval: '200ms', grace: '200ms', callback: { url: receiver.url, retryEvery: '200ms', fastAttempts: 1000 } } }],
+    }));
+    await src.conn.query(`INSERT INTO users VALUES (701, 'a', 1, UTC_TIMESTAMP(6)), (702, 'b', 1, UTC_TIMESTAMP(6)), (703, 'c', 1, UTC_TIMESTAMP(6))`);
+    const queued = async () => {
+      const { DatabaseSync } = await import('node:sqlite');
+      try {
+        const db = new DatabaseSync(join(dataDir, 'sluice.db'), { readOnly: true });
+        try {
+          return Number((db.prepare(`SELECT COUNT(*) AS n FROM sluice_outbox WHERE idempotency_key LIKE 'killed:%' AND attempts > 0`).get() as { n: number }).n);
+        } finally {
+          db.close();
+        }
+      } catch {
+        return 0;
+      }
+    };
+    const first = await runCli(['verify', '-c', config, '--watch'], {}, (child) => {
+      const timer = setInterval(() => {
+        void queued().then((n) => {
+          // Every missing row (701-703 and the earlier ones) has a callback that failed at least once.
+          if (n >= 3) {
+            clearInterval(timer);
+            child.kill('SIGKILL');
+          }
+        });
+      }, 100);
+      child.once('exit', () => clearInterval(timer));
+    });
+    assert.equal(first.code, null, 'killed by SIGKILL');
+    assert.equal(receiver.requests.length, 0);
+    up = true;
+    const second = await runCli(['verify', '-c', config, '--watch'], {}, (child) => {
+      const timer = setInterval(() => {
+        const ids = new Set(receiver.requests.map((r) => (JSON.parse(r.body) as { key: { id: number } }).key.id));
+        if ([701, 702, 703].every((id) => ids.has(id))) {
+          clearInterval(timer);
+          child.kill('SIGTERM');
+        }
+      }, 100);
+      child.once('exit', () => clearInterval(timer));
+    });
+    assert.equal(second.code, 0, second.stderr);
+    const keys = receiver.requests.map((r) => String(r.headers['idempotency-key']));
+    assert.equal(new Set(keys).size, keys.length, `each idempotency key once: ${keys.join(', ')}`);
+  } finally {
+    await receiver.close();
+  }
+});
