@@ -21,6 +21,10 @@ export const verifyTaskSchema = z.object({
   where: z.string().optional().meta({ description: 'Compare only source rows matching this SQL filter (source dialect).' }),
   chunkRows: z.number().int().min(10).max(1_000_000).default(10_000).meta({ description: 'Rows per compared key range.' }),
   floatDigits: z.number().int().min(1).max(17).default(15).meta({ description: 'FLOAT/DOUBLE values compare equal when they agree to this many significant digits (FLOAT(24) columns: at most 6).' }),
+  throttle: z.object({
+    rowsPerSecond: z.number().positive().optional().meta({ description: 'Upper bound on source rows compared per second.' }),
+    chunkTime: duration().optional().meta({ description: 'Target time per key range, e.g. "500ms": the range size adapts to it (between 100 rows and 10 × chunkRows).' }),
+  }).strict().prefault({}).meta({ description: 'Load limits on the compared databases.' }),
   pushdown: z.boolean().default(true).meta({ description: 'When source and target are the same engine, compare per-range digests computed inside the databases (count + sum of per-row MD5 slices) and read rows only of ranges that differ.' }),
   narrowRows: z.number().int().min(10).max(1_000_000).default(1000).meta({ description: 'With digests, a differing range is halved until it holds at most this many source rows, then compared row by row.' }),
   watch: z.object({

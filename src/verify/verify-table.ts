@@ -1,6 +1,7 @@
 import type { KeyRange, RangeDigest, SqlColumn, SqlEngine, SqlRow, TableInfo, TableRef } from '../connectors/sql/sql-engine.ts';
 import { errorMessage, sluiceError, SluiceError } from '../core/errors.ts';
 import { rowObject } from '../sync/row-json.ts';
+import { Throttle } from '../sync/throttle.ts';
 import { canonicalValue, floatDigitsFor, type Canonical } from './canonical.ts';
 import type { VerifyTask } from './spec.ts';
 import type { TargetVerdict, VerifyReport } from './verify-report.ts';
@@ -113,10 +114,12 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
 
     const direct = prepared.filter((t) => !pushdown(t));
     const digested = prepared.filter(pushdown);
+    const throttle = new Throttle({ ...task.throttle, readBatch: task.chunkRows });
     let lo: SqlRow | undefined = options.startAfter;
     for (;;) {
       if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
-      const hi = await source.boundary(sourceRef, key, lo, task.chunkRows, where);
+      const chunkStarted = Date.now();
+      const hi = await source.boundary(sourceRef, key, lo, throttle.chunkRows, where);
       const range: KeyRange = { ...(lo ? { after: lo } : {}), ...(hi ? { upTo: hi } : {}) };
       const sourceDigest = digested.length > 0 ? source.digest!(sourceRef, names, key, range, where) : undefined;
       const [rowsRead] = await Promise.all([
@@ -130,6 +133,8 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
       const inRange = rowsRead ?? (await sourceDigest!).count;
       report.rowsInSource += inRange;
       if (inRange > 0) report.chunks++;
+      throttle.observe(inRange, Date.now() - chunkStarted);
+      await throttle.admit(inRange, signal);
       if (!hi) break;
       lo = hi;
     }

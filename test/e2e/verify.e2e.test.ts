@@ -36,6 +36,7 @@ before(async () => {
     verify: [
       { name: 'pg', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'pg', table: 'acct' }], chunkRows: 500 },
       { name: 'both', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'copy', table: 'acct' }, { connection: 'pg', table: 'acct' }] },
+      { name: 'throttled', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'pg', table: 'acct' }], chunkRows: 500, throttle: { rowsPerSecond: 1500 } },
     ],
   }));
   const synced = await runCli(['sync', '-c', config]);
@@ -134,4 +135,12 @@ test('a cupid-go JSON config runs as it is; -s starts at an id', async () => {
   assert.equal(fromId.code, 1, fromId.stderr);
   assert.deepEqual(ids(fromId), [2000]);
   assert.equal(fromId.report.rowsInSource, ROWS - 999);
+});
+
+test('throttle: at most rowsPerSecond source rows are compared per second', async () => {
+  const run = await runCli(['verify', '-c', config, '-t', 'throttled']);
+  assert.equal(run.code, 0, run.stderr);
+  // 3,000 rows at 1,500 rows/s: the first 1,500 pass at once (the bucket), the rest take about a second.
+  assert.ok(run.report.seconds >= 0.8, `took ${run.report.seconds} s`);
+  assert.equal(run.report.rowsInSource, ROWS);
 });
