@@ -11,12 +11,20 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+const isRegex = (p: string) => p.length > 2 && p.startsWith('/') && p.lastIndexOf('/') > 0;
+
+/** One name against `/regex/flags` or a glob (`*` any run of characters, `?` one character). */
+export function compileNamePattern(pattern: string): (text: string) => boolean {
+  const p = pattern.trim();
+  const re = isRegex(p) ? new RegExp(p.slice(1, p.lastIndexOf('/')), p.slice(p.lastIndexOf('/') + 1)) : globToRegExp(p);
+  return (text) => re.test(text);
+}
+
 export function compileTablePattern(pattern: string): TableMatcher {
   const p = pattern.trim();
-  if (p.length > 2 && p.startsWith('/') && p.lastIndexOf('/') > 0) {
-    const last = p.lastIndexOf('/');
-    const re = new RegExp(p.slice(1, last), p.slice(last + 1));
-    return (db, table) => re.test(`${db}.${table}`);
+  if (isRegex(p)) {
+    const matches = compileNamePattern(p);
+    return (db, table) => matches(`${db}.${table}`);
   }
   const dot = p.indexOf('.');
   const dbGlob = dot < 0 ? p : p.slice(0, dot);

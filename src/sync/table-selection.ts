@@ -1,17 +1,7 @@
 import type { SqlEngine, TableRef } from '../connectors/sql/sql-engine.ts';
 import { sluiceError } from '../core/errors.ts';
+import { compileNamePattern } from '../core/table-pattern.ts';
 import type { SyncTask } from './spec.ts';
-
-/** A table-name pattern: exact name, glob (`order_*`, `log_?`) or `/regex/flags`. */
-function nameMatcher(pattern: string): (name: string) => boolean {
-  const p = pattern.trim();
-  if (p.length > 2 && p.startsWith('/') && p.lastIndexOf('/') > 0) {
-    const re = new RegExp(p.slice(1, p.lastIndexOf('/')), p.slice(p.lastIndexOf('/') + 1));
-    return (name) => re.test(name);
-  }
-  const re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
-  return (name) => re.test(name);
-}
 
 const isPattern = (p: string) => /[*?]/.test(p) || p.startsWith('/');
 
@@ -29,10 +19,10 @@ export async function selectTables(task: SyncTask, source: SqlEngine): Promise<T
   if (tables.length > 0 && !tables.some(isPattern)) names = [...tables];
   else {
     const all = (await source.listTables(schema)).map((t) => t.name);
-    const include = tables.map(nameMatcher);
+    const include = tables.map(compileNamePattern);
     names = all.filter((n) => include.length === 0 || include.some((m) => m(n)));
   }
-  const skip = exclude.map(nameMatcher);
+  const skip = exclude.map(compileNamePattern);
   names = names.filter((n) => !skip.some((m) => m(n)));
   if (names.length === 0) throw sluiceError('SLUICE_7101', `sync "${task.name}" from.tables: no table of ${source.label} matches ${JSON.stringify(tables)}`);
   if (task.to.table && names.length > 1) {

@@ -27,6 +27,15 @@ async function shape(task: VerifyTask, source: SqlEngine, sourceRef: TableRef): 
   return { names: comparedColumns(info, task, key), key };
 }
 
+/** The current source rows of `keys` (a row deleted since the comparison is left out). */
+async function sourceRows(source: SqlEngine, sourceRef: TableRef, names: readonly string[], key: readonly string[], keys: readonly SqlRow[]): Promise<SqlRow[]> {
+  const rows: SqlRow[] = [];
+  for (let at = 0; at < keys.length; at += BATCH) {
+    rows.push(...(await source.rowsForKeys(sourceRef, names, key, keys.slice(at, at + BATCH))).filter((r): r is SqlRow => r !== undefined));
+  }
+  return rows;
+}
+
 /**
  * The same repair as SQL scripts, one per target in its own dialect, for a DBA to review and run:
  * idempotent upserts of the current source rows and deletes of the extra keys, in one transaction.
@@ -35,10 +44,7 @@ export async function repairScripts(task: VerifyTask, source: SqlEngine, sourceR
   const { names, key } = await shape(task, source, sourceRef);
   return Promise.all(targets.map(async (t, i) => {
     const plan = plans[i]!;
-    const rows: SqlRow[] = [];
-    for (let at = 0; at < plan.upsert.length; at += BATCH) {
-      rows.push(...(await source.rowsForKeys(sourceRef, names, key, plan.upsert.slice(at, at + BATCH))).filter((r): r is SqlRow => r !== undefined));
-    }
+    const rows = await sourceRows(source, sourceRef, names, key, plan.upsert);
     const statements = await t.engine.repairScript(t.ref, names.map((c) => t.columns[c] ?? c), key.map((k) => t.columns[k] ?? k), rows, plan.remove);
     const header = `-- sluice verify ${task.name}: repair of ${t.ref.schema ? `${t.ref.schema}.` : ''}${t.ref.name} on ${t.engine.label}\n-- ${rows.length} row(s) upserted from the source, ${plan.remove.length} extra row(s) deleted; safe to run twice.\n`;
     return `${header}BEGIN;\n${statements.join('\n')}\nCOMMIT;\n`;
@@ -60,7 +66,7 @@ export async function repairTargets(task: VerifyTask, source: SqlEngine, sourceR
     const tkey = key.map((k) => t.columns[k] ?? k);
     const result: RepairResult = { table: t.ref.name, upserted: 0, deleted: 0 };
     for (let at = 0; at < plan.upsert.length; at += BATCH) {
-      const rows = (await source.rowsForKeys(sourceRef, names, key, plan.upsert.slice(at, at + BATCH))).filter((r): r is SqlRow => r !== undefined);
+      const rows = await sourceRows(source, sourceRef, names, key, plan.upsert.slice(at, at + BATCH));
       await throttle.admit(rows.length, options.signal);
       await t.engine.transaction((w) => w.write(t.ref, tnames, tkey, rows, 'upsert'));
       result.upserted += rows.length;

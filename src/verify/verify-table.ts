@@ -18,8 +18,8 @@ interface PreparedTarget extends VerifyTarget {
   readonly report: (kind: 'missing' | 'extra' | 'differs', key: SqlRow) => void;
   readonly names: readonly string[];
   readonly key: readonly string[];
-  readonly info: TableInfo;
   readonly verdict: TargetVerdict;
+  readonly canon: (row: SqlRow) => Canonical[];
 }
 
 const label = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.name}` : ref.name);
@@ -64,7 +64,7 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
       const verdict: TargetVerdict = { target: t.engine.label, table: label(t.ref), rowsCompared: 0, missing: 0, extra: 0, differing: 0, differences: [] };
       report.targets.push(verdict);
       const index = prepared.length;
-      prepared.push({ ...t, index, report: (kind, k) => options.onDifference?.(index, kind, k), names: tnames, key: key.map((k) => t.columns[k] ?? k), info: tinfo, verdict });
+      prepared.push({ ...t, index, report: (kind, k) => options.onDifference?.(index, kind, k), names: tnames, key: key.map((k) => t.columns[k] ?? k), verdict, canon: canonicalizer(tinfo, tnames, task.floatDigits) });
     }
     const sourceCanon = canonicalizer(info, names, task.floatDigits);
     // Same engine on both sides: compare digests computed inside the databases, rows only where they differ.
@@ -77,7 +77,6 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
       const keys = rows.map((r) => keyIndex.map((i) => r[i]!));
       await Promise.all(on.map(async (t) => {
         const found = await t.engine.rowsForKeys(t.ref, t.names, t.key, keys);
-        const targetCanon = canonicalizer(t.info, t.names, task.floatDigits);
         rows.forEach((row, i) => {
           t.verdict.rowsCompared++;
           const other = found[i];
@@ -86,7 +85,7 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
             return note(task, t.verdict, { kind: 'missing', key: rowObject(key, keys[i]!) });
           }
           const a = sourceCanon(row);
-          const b = targetCanon(other);
+          const b = t.canon(other);
           const columns = names.flatMap((c, j) => (a[j] === b[j] ? [] : [{ column: c, source: a[j]!, target: b[j]! }]));
           if (columns.length > 0) {
             t.report('differs', keys[i]!);

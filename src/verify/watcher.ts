@@ -49,6 +49,7 @@ export class Watcher {
   private names: readonly string[] = [];
   private key: readonly string[] = [];
   private info!: TableInfo;
+  private sourceCanon!: (row: SqlRow) => (string | null)[];
 
   private readonly metrics: VerifyMetrics | undefined;
 
@@ -80,6 +81,7 @@ export class Watcher {
     this.names = comparedColumns(info, this.task, this.key);
     const update = this.task.watch!.updateColumn;
     if (update && !this.names.includes(update)) this.names = [...this.names, update];
+    this.sourceCanon = canonicalizer(info, this.names, this.task.floatDigits);
     this.sides = await Promise.all(this.targets.map(async (t) => {
       const tinfo = await t.engine.describe(t.ref);
       if (!tinfo) throw sluiceError('SLUICE_7101', `verify "${this.task.name}": target table ${t.ref.name} does not exist`);
@@ -159,12 +161,11 @@ export class Watcher {
   private async check(rows: readonly SqlRow[], now: number): Promise<void> {
     const keyIndex = this.key.map((k) => this.names.indexOf(k));
     const keys = rows.map((r) => keyIndex.map((i) => r[i]!));
-    const sourceCanon = canonicalizer(this.info, this.names, this.task.floatDigits);
     this.stats.checked += rows.length;
     this.metrics?.rowsChecked.inc({ task: this.task.name }, rows.length);
     await Promise.all(this.sides.map(async (side, t) => {
       const found = await side.target.engine.rowsForKeys(side.target.ref, side.names, side.key, keys);
-      const held = keys.filter((_, i) => mismatch(sourceCanon(rows[i]!), found[i] && side.canon(found[i]!)) !== undefined);
+      const held = keys.filter((_, i) => mismatch(this.sourceCanon(rows[i]!), found[i] && side.canon(found[i]!)) !== undefined);
       this.stats.held += held.length;
       await this.state.hold(t, held, now + this.task.watch!.grace);
     }));
@@ -174,7 +175,6 @@ export class Watcher {
   private async recheck(now: number): Promise<void> {
     const due = await this.state.due(now);
     if (due.length === 0) return;
-    const sourceCanon = canonicalizer(this.info, this.names, this.task.floatDigits);
     for (const item of due) {
       const side = this.sides[item.target];
       if (!side) {
@@ -183,7 +183,7 @@ export class Watcher {
       }
       const [row] = await this.source.rowsForKeys(this.sourceRef, this.names, this.key, [item.key]);
       const [other] = await side.target.engine.rowsForKeys(side.target.ref, side.names, side.key, [item.key]);
-      const a = row && sourceCanon(row);
+      const a = row && this.sourceCanon(row);
       const kind = row ? mismatch(a!, other && side.canon(other)) : undefined;
       if (row && kind) {
         const payload = this.payload(kind, item.key, row, a!, other && side.canon(other));
