@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../core/units.ts';
+import { alertChannelFields, needsAChannel } from '../notify/alert-spec.ts';
 
 const tableRef = (what: string) => z.object({
   connection: z.string().min(1).meta({ description: `Name of an entry under \`connections\` holding the ${what} table.` }),
@@ -47,19 +48,9 @@ export const verifyTaskSchema = z.object({
       maxAge: duration().default(7 * 86_400_000).meta({ description: 'Age after which a failing callback is dead (kept, replayable).' }),
     }).strict().meta({ description: 'Callbacks for mismatched rows, through the durable outbox.' }),
     alerts: z.object({
-      url: z.string().url().optional().meta({ description: 'Webhook that receives alerts.' }),
-      format: z.enum(['generic', 'dingtalk', 'wecom', 'slack']).default('generic').meta({ description: 'Body format: `generic` JSON, or the text message of DingTalk, WeCom or Slack incoming webhooks.' }),
-      email: z.object({
-        host: z.string().meta({ description: 'SMTP server.' }),
-        port: z.number().int().min(1).max(65535).default(587).meta({ description: 'SMTP port (465 implies TLS).' }),
-        user: z.string().optional().meta({ description: 'SMTP user.' }),
-        password: z.string().optional().meta({ description: 'SMTP password; use `${ENV_VAR}`.' }),
-        from: z.string().meta({ description: 'Sender address.' }),
-        to: z.array(z.string()).min(1).meta({ description: 'Recipients.' }),
-      }).strict().optional().meta({ description: 'E-mail alerts through SMTP.' }),
+      ...alertChannelFields,
       mismatchRate: z.number().min(0).max(1).default(0.01).meta({ description: 'Alert when more than this fraction of the rows checked in a pass do not match.' }),
-      every: duration().default(600_000).meta({ description: 'At most one alert of a kind per task this often.' }),
-    }).strict().refine((a) => a.url !== undefined || a.email !== undefined, 'give a webhook `url`, an `email` block, or both').optional().meta({ description: 'Alerts when callbacks keep failing (a callback reaches the slow queue or dies) or the mismatch rate is high.' }),
+    }).strict().refine(...needsAChannel).optional().meta({ description: 'Alerts when callbacks keep failing (a callback reaches the slow queue or dies) or the mismatch rate is high.' }),
   }).strict().optional().meta({ description: 'Continuous compensation (`sluice verify --watch`): new and changed rows are checked as they come.' }),
   maxReported: z.number().int().min(0).default(1000).meta({ description: 'Differences listed in the report per target (all are counted).' }),
 }).strict();

@@ -6,7 +6,7 @@ import { sleep } from '../pipeline/retry.ts';
 import type { MetadataStore } from '../store/metadata-store.ts';
 import { cursorStart } from '../sync/cursor-overlap.ts';
 import { rowObject } from '../sync/row-json.ts';
-import { Alerter } from './alert.ts';
+import { Alerter } from '../notify/alert.ts';
 import { deliverDue } from './callback-sender.ts';
 import { Outbox } from './outbox.ts';
 import type { VerifyMetrics } from './verify-metrics.ts';

@@ -21,7 +21,8 @@ export interface AlertTarget {
 }
 
 export interface Alert {
-  readonly kind: 'callbacks-failing' | 'mismatch-rate';
+  /** What happened, e.g. `callbacks-failing`, `mismatch-rate`, `job-failed`; rate limits are per task and kind. */
+  readonly kind: string;
   readonly task: string;
   readonly title: string;
   readonly text: string;
