@@ -6,6 +6,7 @@ import { mysqlSourceSchema } from '../sources/mysql/spec.ts';
 import { sqlConnectionSchema } from '../connectors/sql/connection-spec.ts';
 import { syncTaskSchema, type SyncTask } from '../sync/spec.ts';
 import { verifyTaskSchema, type VerifyTask } from '../verify/spec.ts';
+import { jobSchema, schedulerSchema } from '../scheduler/spec.ts';
 
 const nameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use letters, digits, _ . - (at most 100)');
 
@@ -66,6 +67,9 @@ const targetsSchema = z.array(targetSchema())
   .meta({ description: 'Where changes go; every target receives every batch and acknowledges it before the checkpoint moves.' });
 const verifySchema = z.array(verifyTaskSchema)
   .meta({ description: 'Comparisons of a source table with target tables (`sluice verify`): missing, extra and differing rows.' });
+const schedulerSection = schedulerSchema.prefault({}).meta({ description: 'The job scheduler (`sluice schedule`): partitions, leases, signing, its HTTP endpoint.' });
+const jobsSchema = z.array(jobSchema).default([])
+  .meta({ description: 'Scheduled jobs (`sluice schedule`): HTTP executors or Sluice\'s own sync, verify and snapshot tasks.' });
 const syncSchema = z.array(syncTaskSchema)
   .meta({ description: 'Batch copy tasks between databases (`sluice sync`): chunked by key, parallel, resumable, optionally incremental.' });
 
@@ -91,15 +95,19 @@ export const sluiceConfigSchema = z.object({
   targets: targetsSchema.min(1, 'configure at least one target'),
   sync: syncSchema.default([]),
   verify: verifySchema.default([]),
+  scheduler: schedulerSection,
+  jobs: jobsSchema,
 }).strict().superRefine(connectionsExist);
 
-/** The config as `sluice sync` reads it: connections and sync tasks (more tasks may be in the metadata store); a stream section may be there too. */
+/** The config as `sluice sync`, `verify` and `schedule` read it: connections and sync tasks (more tasks may be in the metadata store); a stream section may be there too. */
 export const syncConfigSchema = z.object({
   ...common,
   source: sourceSchema.optional(),
   targets: targetsSchema.default([]),
   sync: syncSchema.default([]),
   verify: verifySchema.default([]),
+  scheduler: schedulerSection,
+  jobs: jobsSchema,
 }).strict().superRefine(connectionsExist);
 
 export type SyncConfig = z.output<typeof syncConfigSchema>;
