@@ -57,6 +57,7 @@ program.command('verify').description('compare source tables with their targets:
   .option('--fix-sql <dir>', 'write a repair script per task and target (idempotent upserts and deletes in the target\'s SQL) into DIR')
   .option('--repair', 'make the targets equal to the source (upsert missing and different rows, delete extra rows), then verify again')
   .option('--repair-rate <rows/s>', 'with --repair: rows per second written at most')
+  .option('--restart', 'start over instead of resuming an interrupted comparison')
   .option('--watch', 'continuous compensation: check new and changed rows of the tasks with watch settings, with callbacks, until SIGTERM')
   .action(async (o: VerifyCommandOptions) => {
     process.exitCode = await verifyCommand(o);

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { loadConfigFile } from '../config/load-config.ts';
 import { storeUrl, syncConfigSchema } from '../config/sluice-config.ts';
 import { openEngine } from '../connectors/sql/open-engine.ts';
@@ -12,12 +10,12 @@ import { VerifyMetrics } from '../verify/verify-metrics.ts';
 import { Metrics } from '../core/metrics.ts';
 import { serveMetrics } from '../api/metrics-server.ts';
 import type { SqlConnectionConfig } from '../connectors/sql/connection-spec.ts';
-import type { SqlRow } from '../connectors/sql/sql-engine.ts';
 import { readCupidConfig } from '../verify/cupid-config.ts';
 import type { VerifyTask } from '../verify/spec.ts';
-import { repairScripts, repairTargets, type RepairPlan } from '../verify/repair.ts';
-import { describeReport, type VerifyReport } from '../verify/verify-report.ts';
-import { verifyTable } from '../verify/verify-table.ts';
+import type { VerifyReport } from '../verify/verify-report.ts';
+import { runVerifyTask } from '../verify/run-verify-task.ts';
+import { writeFile } from 'node:fs/promises';
+import type { SqlRow } from '../connectors/sql/sql-engine.ts';
 import { shutdownSignals } from './shutdown-signals.ts';
 
 export interface VerifyCommandOptions {
@@ -36,6 +34,8 @@ export interface VerifyCommandOptions {
   watch?: boolean;
   /** Write repair scripts (one per task and target) into this directory. */
   fixSql?: string;
+  /** Start over instead of resuming an interrupted comparison. */
+  restart?: boolean;
 }
 
 /**
@@ -46,6 +46,7 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
   let tasks: VerifyTask[];
   let connections: Record<string, SqlConnectionConfig>;
   let logger: Logger;
+  let storeAt: string | undefined;
   if (o.cupidConfig) {
     const cupid = await readCupidConfig(o.cupidConfig);
     tasks = [cupid.task];
@@ -62,6 +63,7 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
       throw sluiceError('SLUICE_6001', unknown.length > 0 ? `--task ${unknown.join(', ')}: not a verify task in ${o.config}` : `no verify tasks in ${o.config}`);
     }
     connections = config.connections;
+    storeAt = storeUrl(config);
   }
   const startAfter = startKey(o.startId);
   if (o.watch) {
@@ -76,37 +78,19 @@ export async function verifyCommand(o: VerifyCommandOptions): Promise<number> {
     return e;
   };
   const reports: VerifyReport[] = [];
+  // The chunk ledger, so an interrupted comparison resumes (repairs need every key in memory: they start over).
+  const store = storeAt && !o.repair && !o.fixSql ? await openStore(storeAt) : undefined;
   try {
     for (const task of tasks) {
-      const source = await engine(task.source.connection);
-      const targets = await Promise.all(task.targets.map(async (t) => ({
-        engine: await engine(t.connection), ref: { ...(t.schema ? { schema: t.schema } : {}), name: t.table }, columns: t.columns,
-      })));
-      const sourceRef = { ...(task.source.schema ? { schema: task.source.schema } : {}), name: task.source.table };
-      const plans: RepairPlan[] = targets.map(() => ({ upsert: [], remove: [] }));
-      const collect = o.repair || o.fixSql ? { onDifference: (i: number, kind: string, key: SqlRow) => (kind === 'extra' ? plans[i]!.remove : plans[i]!.upsert).push(key) } : {};
-      let report = await verifyTable(task, source, sourceRef, targets, shutdown.signal, { ...collect, ...(startAfter ? { startAfter } : {}) });
-      process.stderr.write(`${describeReport(report)}\n`);
-      if (o.fixSql && report.status === 'different') {
-        const scripts = await repairScripts(task, source, sourceRef, targets, plans);
-        await mkdir(o.fixSql, { recursive: true });
-        for (const [i, script] of scripts.entries()) {
-          const file = join(o.fixSql, `${task.name}.${i + 1}.${targets[i]!.ref.name}.sql`);
-          await writeFile(file, script);
-          process.stderr.write(`repair script: ${file}\n`);
-        }
-      }
-      if (o.repair && report.status === 'different') {
-        const repaired = await repairTargets(task, source, sourceRef, targets, plans, { signal: shutdown.signal, ...(o.repairRate ? { rowsPerSecond: Number(o.repairRate) } : {}) });
-        process.stderr.write(`repaired: ${repaired.map((r) => `${r.table} ${r.upserted} upserted, ${r.deleted} deleted`).join('; ')}; verifying again\n`);
-        const before = report;
-        report = { ...(await verifyTable(task, source, sourceRef, targets, shutdown.signal, startAfter ? { startAfter } : {})), before, repaired };
-        process.stderr.write(`${describeReport(report)}\n`);
-      }
-      reports.push(report);
+      reports.push(await runVerifyTask(task, engine, {
+        signal: shutdown.signal, say: (line) => process.stderr.write(`${line}\n`),
+        ...(startAfter ? { startAfter } : {}), ...(store ? { store } : {}), restart: o.restart ?? false,
+        repair: o.repair ?? false, fixSql: o.fixSql, ...(o.repairRate ? { repairRate: Number(o.repairRate) } : {}),
+      }));
     }
   } finally {
     shutdown.release();
+    await store?.close();
     await Promise.all([...engines.values()].map(async (e) => (await e.catch(() => undefined))?.close()));
   }
   const text = `${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`;

@@ -31,6 +31,8 @@ export const verifyTaskSchema = z.object({
   watch: z.object({
     interval: duration().default(2000).meta({ description: 'How often new and changed rows are checked (cupid insertIntervalMillisecond/updateIntervalMillisecond).' }),
     newRows: z.boolean().default(true).meta({ description: 'Check rows with a key above the stored cursor (the key must increase, like an AUTO_INCREMENT id).' }),
+    pageRows: z.number().int().min(10).max(100_000).default(5000).meta({ description: 'Rows read per query while catching up; a pass reads page after page.' }),
+    maxRowsPerPass: z.number().int().min(10).default(50_000).meta({ description: 'Rows of each kind (new, changed) one pass checks at most; a pass that stops there is followed at once by the next (callbacks and re-checks run in between), without waiting for `interval`.' }),
     updateColumn: z.string().optional().meta({ description: 'Check rows whose `(column, key)` is past the stored cursor, read with the source database\'s clock (cupid updateColumn).' }),
     overlap: duration().default(5000).meta({ description: 'How far before the stored update cursor each pass starts again.' }),
     grace: duration().default(2000).meta({ description: 'A mismatch is checked again after this long (replication lag) and reported only if it is still there.' }),

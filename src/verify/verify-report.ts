@@ -31,6 +31,8 @@ export interface VerifyReport {
   seconds: number;
   readonly targets: TargetVerdict[];
   error?: { code?: string; message: string };
+  /** This run went on from the ledger of an interrupted one (counts include the earlier part). */
+  resumed?: boolean;
   /** With --repair: the first comparison, and what was written to each target before this one. */
   before?: VerifyReport;
   repaired?: { table: string; upserted: number; deleted: number }[];

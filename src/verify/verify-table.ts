@@ -4,6 +4,7 @@ import { rowObject } from '../sync/row-json.ts';
 import { Throttle } from '../sync/throttle.ts';
 import { canonicalValue, floatDigitsFor, type Canonical } from './canonical.ts';
 import type { VerifyTask } from './spec.ts';
+import type { VerifyLedger, VerifyProgress } from './verify-ledger.ts';
 import type { TargetVerdict, VerifyReport } from './verify-report.ts';
 
 export interface VerifyTarget {
@@ -39,6 +40,10 @@ export interface VerifyOptions {
   readonly onDifference?: (target: number, kind: 'missing' | 'extra' | 'differs', key: SqlRow) => void;
   /** Compare only keys after this one, on both sides (cupid's `--start-id`). */
   readonly startAfter?: SqlRow;
+  /** Saves progress after every range and resumes an unfinished run of the task. */
+  readonly ledger?: VerifyLedger;
+  /** With `ledger`: start over even if an unfinished run could be resumed. */
+  readonly restart?: boolean;
 }
 
 export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], signal: AbortSignal, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -114,8 +119,14 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
     const direct = prepared.filter((t) => !pushdown(t));
     const digested = prepared.filter(pushdown);
     const throttle = new Throttle({ ...task.throttle, readBatch: task.chunkRows });
-    let lo: SqlRow | undefined = options.startAfter;
+    const ledger = options.ledger;
+    const resumed = await ledger?.begin(options.restart ?? false);
+    if (resumed) restore(report, resumed);
+    let lo: SqlRow | undefined = resumed ? resumed.lo : options.startAfter;
+    let extrasDone = resumed?.extrasDone ?? 0;
+    const progress = (rangesDone: boolean): VerifyProgress => ({ lo, rowsInSource: report.rowsInSource, chunks: report.chunks, extrasDone, rangesDone, targets: report.targets });
     for (;;) {
+      if (resumed?.rangesDone) break;
       if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
       const chunkStarted = Date.now();
       const hi = await source.boundary(sourceRef, key, lo, throttle.chunkRows, where);
@@ -133,12 +144,19 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
       report.rowsInSource += inRange;
       if (inRange > 0) report.chunks++;
       throttle.observe(inRange, Date.now() - chunkStarted);
+      if (hi) lo = hi;
+      await ledger?.save(progress(!hi));
       await throttle.admit(inRange, signal);
       if (!hi) break;
-      lo = hi;
     }
     // Without digests, target rows the source does not have are found by walking the target's keys.
-    for (const t of direct) await findExtras(task, source, sourceRef, key, t, signal, options.startAfter ? { after: options.startAfter } : {});
+    for (const t of direct.slice(extrasDone)) {
+      await findExtras(task, source, sourceRef, key, t, signal, options.startAfter ? { after: options.startAfter } : {});
+      if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
+      extrasDone++;
+      await ledger?.save(progress(true));
+    }
+    await ledger?.finish();
     const different = report.targets.some((t) => t.missing + t.extra + t.differing > 0);
     report.status = different ? 'different' : 'equal';
   } catch (err) {
@@ -147,6 +165,22 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
   }
   report.seconds = +((Date.now() - started) / 1000).toFixed(3);
   return report;
+}
+
+/** Puts the counts and differences of an interrupted run back into the new report. */
+function restore(report: VerifyReport, from: VerifyProgress): void {
+  report.rowsInSource = from.rowsInSource;
+  report.chunks = from.chunks;
+  report.resumed = true;
+  from.targets.forEach((saved, i) => {
+    const t = report.targets[i];
+    if (!t) return;
+    t.rowsCompared = saved.rowsCompared;
+    t.missing = saved.missing;
+    t.extra = saved.extra;
+    t.differing = saved.differing;
+    t.differences.push(...saved.differences);
+  });
 }
 
 /** The source columns a task compares (key columns always), in table order. */

@@ -52,6 +52,8 @@ export class Watcher {
   private sourceCanon!: (row: SqlRow) => (string | null)[];
 
   private readonly metrics: VerifyMetrics | undefined;
+  /** Where a catch-up of changed rows stopped (pass budget spent); the next pass goes on from there. */
+  private updatesAfter: { cursor: SqlRow[number]; key: SqlRow } | undefined;
 
   constructor(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, targets: readonly VerifyTarget[], store: MetadataStore, logger: Logger, metrics?: VerifyMetrics) {
     if (!task.watch) throw sluiceError('SLUICE_7101', `verify "${task.name}" has no watch settings`);
@@ -90,44 +92,67 @@ export class Watcher {
     }));
   }
 
-  /** Runs passes every `interval` until `signal` aborts. */
+  /** Runs passes every `interval` until `signal` aborts; a pass that did not catch up is followed at once. */
   async run(signal: AbortSignal): Promise<void> {
     await this.prepare();
     while (!signal.aborted) {
+      let caughtUp = true;
       try {
-        await this.pass(Date.now());
+        caughtUp = await this.pass(Date.now(), signal);
       } catch (err) {
         this.logger.warn({ task: this.task.name, err: (err as Error).message }, 'watch pass failed; trying again next interval');
       }
-      await sleep(this.task.watch!.interval, signal).catch(() => undefined);
+      if (caughtUp) await sleep(this.task.watch!.interval, signal).catch(() => undefined);
     }
   }
 
-  /** One pass: new rows, changed rows, due re-checks, then callback delivery. */
-  async pass(now: number): Promise<void> {
+  /**
+   * One pass: new rows, changed rows (page by page, each page's cursor saved), due re-checks, then
+   * callback delivery. False when it stopped at `maxRowsPerPass` with more rows waiting.
+   */
+  async pass(now: number, signal?: AbortSignal): Promise<boolean> {
     const w = this.task.watch!;
     const before = { checked: this.stats.checked, held: this.stats.held };
     const cursors = await this.state.cursors();
     const keyIndex = this.key.map((k) => this.names.indexOf(k));
     const keyOf = (row: SqlRow) => keyIndex.map((i) => row[i]!);
-    if (w.newRows) {
-      const rows = await this.source.readRange(this.sourceRef, this.names, this.key, cursors.newRows ? { after: cursors.newRows } : {}, { limit: 5000, where: this.task.where });
-      if (rows.length > 0) {
-        await this.check(rows, now);
-        await this.state.save('new', keyOf(rows.at(-1)!));
+    /** Reads pages until one is short (true: caught up), the pass budget is spent or `signal` aborts. */
+    const pages = async (read: (limit: number) => Promise<readonly SqlRow[]>, save: (last: SqlRow) => Promise<void>): Promise<boolean> => {
+      for (let budget = w.maxRowsPerPass; ;) {
+        const limit = Math.min(w.pageRows, budget);
+        const rows = await read(limit);
+        if (rows.length > 0) {
+          await this.check(rows, now);
+          await save(rows.at(-1)!);
+        }
+        budget -= rows.length;
+        if (rows.length < limit) return true;
+        if (budget <= 0 || signal?.aborted) return false;
       }
+    };
+    let caughtUp = true;
+    if (w.newRows) {
+      let after = cursors.newRows;
+      caughtUp = await pages((limit) => this.source.readRange(this.sourceRef, this.names, this.key, after ? { after } : {}, { limit, where: this.task.where }), async (last) => {
+        after = keyOf(last);
+        await this.state.save('new', after);
+      });
     }
     if (w.updateColumn) {
       const at = this.names.indexOf(w.updateColumn);
       const family = this.info.columns.find((c) => c.name === w.updateColumn)?.family;
       const upTo = family === 'timestamp' ? await this.source.now() : null;
-      const from = cursors.updates ? cursorStart(cursors.updates.value, w.overlap) : null;
-      const rows = await this.source.readByCursor(this.sourceRef, this.names, w.updateColumn, this.key, { from }, upTo, 5000, { where: this.task.where });
-      if (rows.length > 0) {
-        await this.check(rows, now);
-        const last = rows.at(-1)!;
+      // A fresh pass starts `overlap` before the cursor (rows committed late with an older time);
+      // a pass that goes on with a catch-up starts right after the last row checked, or it could
+      // read the same window for ever.
+      const from = this.updatesAfter ? this.updatesAfter.cursor : cursors.updates ? cursorStart(cursors.updates.value, w.overlap) : null;
+      let after = this.updatesAfter;
+      const done = await pages((limit) => this.source.readByCursor(this.sourceRef, this.names, w.updateColumn!, this.key, { from, ...(after ? { after } : {}) }, upTo, limit, { where: this.task.where }), async (last) => {
+        after = { cursor: last[at]!, key: keyOf(last) };
         await this.state.save('update', [last[at]!, ...keyOf(last)]);
-      }
+      });
+      this.updatesAfter = done ? undefined : after;
+      caughtUp &&= done;
     }
     await this.recheck(now);
     const round = await deliverDue(this.outbox, this.channel, { url: w.callback.url, timeoutMs: w.callback.timeout, ...(w.callback.signing ? { signing: w.callback.signing } : {}) }, now, (seconds, ok) => {
@@ -135,6 +160,7 @@ export class Watcher {
       if (!ok) this.metrics?.callbackFailures.inc({ task: this.task.name });
     });
     await this.alert(now, this.stats.checked - before.checked, this.stats.held - before.held, round.escalated, round.lastError);
+    return caughtUp;
   }
 
   private async alert(now: number, checked: number, held: number, escalated: number, lastError: string | undefined): Promise<void> {

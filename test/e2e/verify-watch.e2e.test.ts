@@ -91,6 +91,34 @@ test('an insert and an update the target misses are reported once, in cupid form
   }
 });
 
+test('catching up: each pass reads page by page up to maxRowsPerPass, saving the cursor per page, and the next pass goes on from there', async () => {
+  const receiver = await startReceiver();
+  try {
+    const task = verifyTaskSchema.parse({
+      name: 'paging', source: { connection: 'a', table: 'users' }, targets: [{ connection: 'b', table: 'users' }],
+      watch: { updateColumn: 'update_time', pageRows: 10, maxRowsPerPass: 25, grace: 0, callback: { url: receiver.url, retryEvery: 0 } },
+    });
+    const watcher = new Watcher(task, await engine(src.config), { name: 'users' }, [{ engine: await engine(dst.config), ref: { name: 'users' }, columns: {} }], store, silentLogger);
+    await watcher.prepare();
+    const rowsSeen: number[] = [];
+    for (let pass = 0, caughtUp = false; !caughtUp && pass < 20; pass++) {
+      const before = watcher.stats.checked;
+      caughtUp = await watcher.pass(Date.now());
+      rowsSeen.push(watcher.stats.checked - before);
+    }
+    const rows = Number((await src.conn.query('SELECT COUNT(*) AS n FROM users') as unknown as [{ n: number }[]])[0][0]!.n);
+    // New rows and changed rows each: 25 per pass (pages of 10, 10, 5) until the last, shorter pass.
+    assert.equal(rowsSeen.reduce((a, b) => a + b, 0), 2 * rows, `passes checked ${rowsSeen.join(', ')} rows`);
+    assert.deepEqual(rowsSeen.slice(0, -1), Array(rowsSeen.length - 1).fill(50));
+    assert.ok(rowsSeen.at(-1)! < 50);
+    const cursor = await store.db.all<{ cursor_json: string }>(`SELECT cursor_json FROM sluice_verify_cursors WHERE task = 'paging' AND kind = 'new'`);
+    const maxId = Number((await src.conn.query('SELECT MAX(id) AS m FROM users') as unknown as [{ m: number }[]])[0][0]!.m);
+    assert.deepEqual(JSON.parse(cursor[0]!.cursor_json).map(Number), [maxId]);
+  } finally {
+    await receiver.close();
+  }
+});
+
 test('`sluice verify --watch` runs until SIGTERM and delivers callbacks in the sluice format', { timeout: 60_000 }, async () => {
   const receiver = await startReceiver();
   try {

@@ -37,6 +37,7 @@ before(async () => {
       { name: 'pg', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'pg', table: 'acct' }], chunkRows: 500 },
       { name: 'both', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'copy', table: 'acct' }, { connection: 'pg', table: 'acct' }] },
       { name: 'throttled', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'pg', table: 'acct' }], chunkRows: 500, throttle: { rowsPerSecond: 1500 } },
+      { name: 'resumable', source: { connection: 'src', table: 'acct' }, targets: [{ connection: 'pg', table: 'acct' }], pushdown: false, chunkRows: 100, throttle: { rowsPerSecond: 800 } },
     ],
   }));
   const synced = await runCli(['sync', '-c', config]);
@@ -143,4 +144,48 @@ test('throttle: at most rowsPerSecond source rows are compared per second', asyn
   // 3,000 rows at 1,500 rows/s: the first 1,500 pass at once (the bucket), the rest take about a second.
   assert.ok(run.report.seconds >= 0.8, `took ${run.report.seconds} s`);
   assert.equal(run.report.rowsInSource, ROWS);
+});
+
+test('kill -9 in the middle: the next run goes on from the last finished range and reports exactly what one whole run reports', { timeout: 60_000 }, async () => {
+  await pgdb.client.query(`UPDATE acct SET name = 'resumed' WHERE id IN (150, 2800); DELETE FROM acct WHERE id = 2900`);
+  const ledger = async () => {
+    const { DatabaseSync } = await import('node:sqlite');
+    const db = new DatabaseSync(join(dir.dir, 'data', 'sluice.db'), { readOnly: true });
+    try {
+      const row = db.prepare(`SELECT state_json, finished_at FROM sluice_verify_runs WHERE task = 'resumable'`).get() as { state_json: string; finished_at: number | null } | undefined;
+      return row ? { ...(JSON.parse(row.state_json) as { rowsInSource?: number }), finished: row.finished_at !== null } : undefined;
+    } finally {
+      db.close();
+    }
+  };
+  let rowsBeforeKill = 0;
+  const killed = await runCli(['verify', '-c', config, '-t', 'resumable'], {}, (child) => {
+    const poll = setInterval(() => {
+      ledger().then((state) => {
+        if (state && !state.finished && (state.rowsInSource ?? 0) >= 600) {
+          clearInterval(poll);
+          rowsBeforeKill = state!.rowsInSource!;
+          child.kill('SIGKILL');
+        }
+      }).catch(() => undefined);
+    }, 50);
+    child.on('exit', () => clearInterval(poll));
+  });
+  assert.equal(killed.code, null, `killed by SIGKILL (${killed.stderr})`);
+  assert.ok(rowsBeforeKill >= 600 && rowsBeforeKill < ROWS, `killed after ${rowsBeforeKill} rows`);
+
+  const resumed = await runCli(['verify', '-c', config, '-t', 'resumable']);
+  assert.equal(resumed.code, 1, resumed.stderr);
+  assert.equal(resumed.report.resumed, true);
+  const whole = await runCli(['verify', '-c', config, '-t', 'resumable', '--restart']);
+  assert.equal(whole.code, 1, whole.stderr);
+  assert.equal(whole.report.resumed, undefined);
+  for (const run of [resumed, whole]) {
+    const target = run.report.targets[0];
+    assert.equal(run.report.rowsInSource, ROWS);
+    assert.equal(target.rowsCompared, ROWS);
+    assert.deepEqual([target.missing, target.extra, target.differing], [1, 0, 2]);
+    assert.deepEqual(target.differences.map((d: { kind: string; key: { id: number } }) => `${d.kind} ${d.key.id}`).sort(), ['differs 150', 'differs 2800', 'missing 2900']);
+  }
+  assert.equal((await ledger())?.finished, true, 'a finished run is marked so the next one starts over');
 });
