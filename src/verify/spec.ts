@@ -27,6 +27,7 @@ export const verifyTaskSchema = z.object({
     chunkTime: duration().optional().meta({ description: 'Target time per key range, e.g. "500ms": the range size adapts to it (between 100 rows and 10 × chunkRows).' }),
   }).strict().prefault({}).meta({ description: 'Load limits on the compared databases.' }),
   pushdown: z.boolean().default(true).meta({ description: 'When source and target are the same engine, compare per-range digests computed inside the databases (count + sum of per-row MD5 slices) and read rows only of ranges that differ.' }),
+  parallelRanges: z.number().int().min(1).max(16).default(2).meta({ description: 'Key ranges compared at the same time (results are still merged in key order).' }),
   narrowRows: z.number().int().min(10).max(1_000_000).default(1000).meta({ description: 'With digests, a differing range is halved until it holds at most this many source rows, then compared row by row.' }),
   watch: z.object({
     interval: duration().default(2000).meta({ description: 'How often new and changed rows are checked (cupid insertIntervalMillisecond/updateIntervalMillisecond).' }),

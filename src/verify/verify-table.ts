@@ -1,11 +1,11 @@
 import type { KeyRange, RangeDigest, SqlColumn, SqlEngine, SqlRow, TableInfo, TableRef } from '../connectors/sql/sql-engine.ts';
 import { errorMessage, sluiceError, SluiceError } from '../core/errors.ts';
-import { rowObject } from '../sync/row-json.ts';
 import { Throttle } from '../sync/throttle.ts';
 import { canonicalValue, floatDigitsFor, type Canonical } from './canonical.ts';
 import type { VerifyTask } from './spec.ts';
+import { compareDigests, compareRows, Findings, findExtras, type ComparedTarget, type SourceSide } from './range-compare.ts';
 import type { VerifyLedger, VerifyProgress } from './verify-ledger.ts';
-import type { TargetVerdict, VerifyReport } from './verify-report.ts';
+import type { Difference, TargetVerdict, VerifyReport } from './verify-report.ts';
 
 export interface VerifyTarget {
   readonly engine: SqlEngine;
@@ -14,13 +14,8 @@ export interface VerifyTarget {
   readonly columns: Readonly<Record<string, string>>;
 }
 
-interface PreparedTarget extends VerifyTarget {
-  readonly index: number;
-  readonly report: (kind: 'missing' | 'extra' | 'differs', key: SqlRow) => void;
-  readonly names: readonly string[];
-  readonly key: readonly string[];
+interface PreparedTarget extends VerifyTarget, ComparedTarget {
   readonly verdict: TargetVerdict;
-  readonly canon: (row: SqlRow) => Canonical[];
 }
 
 const label = (ref: TableRef) => (ref.schema ? `${ref.schema}.${ref.name}` : ref.name);
@@ -69,89 +64,72 @@ export async function verifyTable(task: VerifyTask, source: SqlEngine, sourceRef
       const verdict: TargetVerdict = { target: t.engine.label, table: label(t.ref), rowsCompared: 0, missing: 0, extra: 0, differing: 0, differences: [] };
       report.targets.push(verdict);
       const index = prepared.length;
-      prepared.push({ ...t, index, report: (kind, k) => options.onDifference?.(index, kind, k), names: tnames, key: key.map((k) => t.columns[k] ?? k), verdict, canon: canonicalizer(tinfo, tnames, task.floatDigits) });
+      prepared.push({ ...t, index, names: tnames, key: key.map((k) => t.columns[k] ?? k), verdict, canon: canonicalizer(tinfo, tnames, task.floatDigits) });
     }
-    const sourceCanon = canonicalizer(info, names, task.floatDigits);
+    const src: SourceSide = { task, engine: source, ref: sourceRef, names, key, canon: canonicalizer(info, names, task.floatDigits), signal };
     // Same engine on both sides: compare digests computed inside the databases, rows only where they differ.
     const pushdown = (t: PreparedTarget) => task.pushdown && t.engine.kind === source.kind && source.digest !== undefined && t.engine.digest !== undefined;
-    const where = { where: task.where };
-
-    /** Compares the source rows of `range` with each target by key; with `extras`, also the target keys of the range. */
-    const compareRows = async (on: readonly PreparedTarget[], range: KeyRange, extras: boolean): Promise<number> => {
-      const rows = await source.readRange(sourceRef, names, key, range, where);
-      const keys = rows.map((r) => keyIndex.map((i) => r[i]!));
-      await Promise.all(on.map(async (t) => {
-        const found = await t.engine.rowsForKeys(t.ref, t.names, t.key, keys);
-        rows.forEach((row, i) => {
-          t.verdict.rowsCompared++;
-          const other = found[i];
-          if (!other) {
-            t.report('missing', keys[i]!);
-            return note(task, t.verdict, { kind: 'missing', key: rowObject(key, keys[i]!) });
-          }
-          const a = sourceCanon(row);
-          const b = t.canon(other);
-          const columns = names.flatMap((c, j) => (a[j] === b[j] ? [] : [{ column: c, source: a[j]!, target: b[j]! }]));
-          if (columns.length > 0) {
-            t.report('differs', keys[i]!);
-            note(task, t.verdict, { kind: 'differs', key: rowObject(key, keys[i]!), columns });
-          }
-        });
-        if (extras) await findExtras(task, source, sourceRef, key, t, signal, range);
-      }));
-      return rows.length;
-    };
-
-    /** A range whose digests differ is halved (by source rows) until it is small, then compared row by row. */
-    const narrow = async (t: PreparedTarget, range: KeyRange, sourceRows: number): Promise<void> => {
-      const mid = sourceRows > task.narrowRows ? await source.boundary(sourceRef, key, range.after, Math.ceil(sourceRows / 2), where) : undefined;
-      if (!mid) {
-        await compareRows([t], range, true);
-        return;
-      }
-      for (const half of [{ ...(range.after ? { after: range.after } : {}), upTo: mid }, { after: mid, ...(range.upTo ? { upTo: range.upTo } : {}) }]) {
-        const [a, b] = await Promise.all([source.digest!(sourceRef, names, key, half, where), t.engine.digest!(t.ref, t.names, t.key, half)]);
-        if (a.count === b.count && a.sum === b.sum) t.verdict.rowsCompared += a.count;
-        else await narrow(t, half, a.count);
-      }
-    };
-
     const direct = prepared.filter((t) => !pushdown(t));
     const digested = prepared.filter(pushdown);
+    /** One key range against every target; findings are kept until the range is merged in key order. */
+    const compareRange = async (range: KeyRange): Promise<{ rows: number; findings: Findings }> => {
+      const findings = new Findings(prepared.length);
+      const sourceDigest = digested.length > 0 ? source.digest!(sourceRef, names, key, range, { where: task.where }) : undefined;
+      sourceDigest?.catch(() => undefined);
+      const [rowsRead, ...counted] = await Promise.all([
+        direct.length > 0 ? compareRows(src, direct, range, false, findings) : Promise.resolve(undefined),
+        ...digested.map((t) => compareDigests(src, t, range, findings, sourceDigest)),
+      ]);
+      return { rows: rowsRead ?? counted[0] ?? 0, findings };
+    };
+    const noteOne = (index: number, rawKey: SqlRow, difference: Difference) => {
+      note(task, prepared[index]!.verdict, difference);
+      options.onDifference?.(index, difference.kind, rawKey);
+    };
+    const merge = (findings: Findings) => prepared.forEach((t) => {
+      t.verdict.rowsCompared += findings.rowsCompared[t.index]!;
+      for (const f of findings.found[t.index]!) noteOne(t.index, f.rawKey, f.difference);
+    });
+
     const throttle = new Throttle({ ...task.throttle, readBatch: task.chunkRows });
     const ledger = options.ledger;
     const resumed = await ledger?.begin(options.restart ?? false);
     if (resumed) restore(report, resumed);
+    /** `lo`: where the next range starts; `done`: the end of the last range merged into the report. */
     let lo: SqlRow | undefined = resumed ? resumed.lo : options.startAfter;
+    let done = lo;
     let extrasDone = resumed?.extrasDone ?? 0;
-    const progress = (rangesDone: boolean): VerifyProgress => ({ lo, rowsInSource: report.rowsInSource, chunks: report.chunks, extrasDone, rangesDone, targets: report.targets });
+    let exhausted = resumed?.rangesDone ?? false;
+    const progress = (rangesDone: boolean): VerifyProgress => ({ lo: done, rowsInSource: report.rowsInSource, chunks: report.chunks, extrasDone, rangesDone, targets: report.targets });
+    // Several ranges are compared at once (their queries keep the database cores busy while one
+    // side waits), and merged strictly in key order, so the report and the ledger are the same as
+    // one range at a time.
+    const inFlight: { hi: SqlRow | undefined; started: number; result: Promise<{ rows: number; findings: Findings }> }[] = [];
     for (;;) {
-      if (resumed?.rangesDone) break;
-      if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
-      const chunkStarted = Date.now();
-      const hi = await source.boundary(sourceRef, key, lo, throttle.chunkRows, where);
-      const range: KeyRange = { ...(lo ? { after: lo } : {}), ...(hi ? { upTo: hi } : {}) };
-      const sourceDigest = digested.length > 0 ? source.digest!(sourceRef, names, key, range, where) : undefined;
-      const [rowsRead] = await Promise.all([
-        direct.length > 0 ? compareRows(direct, range, false) : Promise.resolve(undefined),
-        ...digested.map(async (t) => {
-          const [a, b] = await Promise.all([sourceDigest!, t.engine.digest!(t.ref, t.names, t.key, range)]);
-          if (a.count === b.count && a.sum === b.sum) t.verdict.rowsCompared += a.count;
-          else await narrow(t, range, a.count);
-        }),
-      ]);
-      const inRange = rowsRead ?? (await sourceDigest!).count;
-      report.rowsInSource += inRange;
-      if (inRange > 0) report.chunks++;
-      throttle.observe(inRange, Date.now() - chunkStarted);
-      if (hi) lo = hi;
-      await ledger?.save(progress(!hi));
-      await throttle.admit(inRange, signal);
-      if (!hi) break;
+      while (!exhausted && inFlight.length < task.parallelRanges) {
+        if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
+        const hi = await source.boundary(sourceRef, key, lo, throttle.chunkRows, { where: task.where });
+        const result = compareRange({ ...(lo ? { after: lo } : {}), ...(hi ? { upTo: hi } : {}) });
+        result.catch(() => undefined);
+        inFlight.push({ hi, started: Date.now(), result });
+        if (hi) lo = hi;
+        else exhausted = true;
+      }
+      const head = inFlight.shift();
+      if (!head) break;
+      const { rows, findings } = await head.result;
+      merge(findings);
+      report.rowsInSource += rows;
+      if (rows > 0) report.chunks++;
+      if (head.hi) done = head.hi;
+      await ledger?.save(progress(!head.hi));
+      throttle.observe(rows, Date.now() - head.started);
+      await throttle.admit(rows, signal);
     }
     // Without digests, target rows the source does not have are found by walking the target's keys.
+    const walk = new Findings(prepared.length, noteOne);
     for (const t of direct.slice(extrasDone)) {
-      await findExtras(task, source, sourceRef, key, t, signal, options.startAfter ? { after: options.startAfter } : {});
+      await findExtras(src, t, options.startAfter ? { after: options.startAfter } : {}, walk);
       if (signal.aborted) throw sluiceError('SLUICE_7101', 'verify stopped before it finished');
       extrasDone++;
       await ledger?.save(progress(true));
@@ -200,23 +178,4 @@ export function canonicalizer(info: TableInfo, names: readonly string[], floatDi
   const cols = names.map((n) => columnInfo(info, n));
   const digits = cols.map((c) => ({ floatDigits: floatDigitsFor(c, floatDigits) }));
   return (row) => row.map((v, i) => canonicalValue(v, cols[i]?.family ?? 'other', digits[i]!));
-}
-
-/** Target rows whose key the source does not have (walked in the target's own key order). */
-async function findExtras(task: VerifyTask, source: SqlEngine, sourceRef: TableRef, key: readonly string[], t: PreparedTarget, signal: AbortSignal, within: KeyRange = {}): Promise<void> {
-  let after: SqlRow | undefined = within.after;
-  for (;;) {
-    if (signal.aborted) return;
-    const keys = await t.engine.readRange(t.ref, t.key, t.key, { ...(after ? { after } : {}), ...(within.upTo ? { upTo: within.upTo } : {}) }, { limit: task.chunkRows });
-    if (keys.length === 0) return;
-    const present = await source.keysPresent(sourceRef, key, keys, { where: task.where });
-    keys.forEach((k, i) => {
-      if (!present[i]) {
-        t.report('extra', k);
-        note(task, t.verdict, { kind: 'extra', key: rowObject(key, k) });
-      }
-    });
-    if (keys.length < task.chunkRows) return;
-    after = keys.at(-1);
-  }
 }
