@@ -7,6 +7,7 @@ import { sqlConnectionSchema } from '../connectors/sql/connection-spec.ts';
 import { syncTaskSchema, type SyncTask } from '../sync/spec.ts';
 import { verifyTaskSchema, type VerifyTask } from '../verify/spec.ts';
 import { jobSchema, schedulerSchema } from '../scheduler/spec.ts';
+import { jobGraphIssues } from '../scheduler/job-graph.ts';
 
 const nameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use letters, digits, _ . - (at most 100)');
 
@@ -88,6 +89,12 @@ function connectionsExist(config: { connections: Record<string, unknown>; sync: 
   });
 }
 
+/** Jobs as a whole: unique names, known parents and verify tasks, no cycles, valid schedules. */
+function jobsConsistent(config: { jobs: z.output<typeof jobsSchema>; sync: readonly SyncTask[]; verify: readonly VerifyTask[] }, ctx: z.RefinementCtx): void {
+  const tasks = { sync: config.sync.map((t) => t.name), verify: config.verify.map((t) => t.name) };
+  for (const issue of jobGraphIssues(config.jobs, tasks)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+}
+
 /** The config as `sluice stream` (and check, position) reads it: a source and at least one target. */
 export const sluiceConfigSchema = z.object({
   ...common,
@@ -97,7 +104,7 @@ export const sluiceConfigSchema = z.object({
   verify: verifySchema.default([]),
   scheduler: schedulerSection,
   jobs: jobsSchema,
-}).strict().superRefine(connectionsExist);
+}).strict().superRefine(connectionsExist).superRefine(jobsConsistent);
 
 /** The config as `sluice sync`, `verify` and `schedule` read it: connections and sync tasks (more tasks may be in the metadata store); a stream section may be there too. */
 export const syncConfigSchema = z.object({
@@ -108,7 +115,7 @@ export const syncConfigSchema = z.object({
   verify: verifySchema.default([]),
   scheduler: schedulerSection,
   jobs: jobsSchema,
-}).strict().superRefine(connectionsExist);
+}).strict().superRefine(connectionsExist).superRefine(jobsConsistent);
 
 export type SyncConfig = z.output<typeof syncConfigSchema>;
 export type SluiceConfig = z.output<typeof sluiceConfigSchema>;
