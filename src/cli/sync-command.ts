@@ -8,7 +8,7 @@ import { sluiceError } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 import type { MetadataStore } from '../store/metadata-store.ts';
 import { openStore } from '../store/open-store.ts';
-import { SyncTaskStore } from '../sync/task-store.ts';
+import { resolveSyncTasks } from '../sync/task-store.ts';
 import { goshiftConnection, goshiftEndpoint, goshiftTask, readGoshiftConfig, type GoshiftTaskRow } from '../sync/goshift-task.ts';
 import { runSyncTask } from '../sync/run-sync-task.ts';
 import { shutdownSignals } from './shutdown-signals.ts';
@@ -32,20 +32,6 @@ export interface SyncCommandOptions {
 interface Job { task: SyncTask; from: SqlConnectionConfig; to: SqlConnectionConfig }
 
 /** The config file's tasks plus the stored ones; every connection they name must be in the file. */
-async function allTasks(config: SyncConfig, store: MetadataStore, file: string): Promise<SyncTask[]> {
-  const stored = await new SyncTaskStore(store).list();
-  const clash = stored.filter((t) => config.sync.some((c) => c.name === t.name));
-  if (clash.length > 0) throw sluiceError('SLUICE_7101', `sync task ${clash.map((t) => `"${t.name}"`).join(', ')} is defined both in ${file} and in the metadata store; remove one (sluice sync-task remove)`);
-  for (const task of stored) {
-    for (const side of ['from', 'to'] as const) {
-      if (!(task[side].connection in config.connections)) {
-        throw sluiceError('SLUICE_7101', `stored sync task "${task.name}" ${side}.connection: "${task[side].connection}" is not under connections in ${file}`);
-      }
-    }
-  }
-  return [...config.sync, ...stored];
-}
-
 /** The goshift way: one task row from its task table, connections from its JSON config. */
 async function goshiftJob(o: SyncCommandOptions): Promise<Job> {
   if (!o.goshiftConfig || o.id === undefined) throw sluiceError('SLUICE_6001', '--goshift-config and --id go together');
@@ -86,7 +72,7 @@ export async function syncCommand(o: SyncCommandOptions): Promise<number> {
     const config = await loadConfigFile(syncConfigSchema, o.config);
     logger = createLogger({ level: config.log.level });
     store = await openStore(storeUrl(config));
-    const tasks = await allTasks(config, store, o.config);
+    const tasks = await resolveSyncTasks(config, store, o.config);
     const wanted = o.task ?? [];
     const unknown = wanted.filter((n) => !tasks.some((t) => t.name === n));
     if (unknown.length > 0 || tasks.length === 0) {

@@ -46,3 +46,22 @@ export class SyncTaskStore {
     return parsed.data;
   }
 }
+
+/**
+ * The sync tasks of a config plus those in the metadata store. A name defined in both places, or a
+ * stored task naming a connection the config does not have, is an error (`file` names the config).
+ */
+export async function resolveSyncTasks(config: { sync: readonly SyncTask[]; connections: Record<string, unknown> }, store: MetadataStore, file: string): Promise<SyncTask[]> {
+  const stored = await new SyncTaskStore(store).list();
+  const clash = stored.filter((t) => config.sync.some((c) => c.name === t.name));
+  if (clash.length > 0) throw sluiceError('SLUICE_7101', `sync task ${clash.map((t) => `"${t.name}"`).join(', ')} is defined both in ${file} and in the metadata store; remove one (sluice sync-task remove)`);
+  for (const task of stored) {
+    for (const side of ['from', 'to'] as const) {
+      if (!(task[side].connection in config.connections)) {
+        throw sluiceError('SLUICE_7101', `stored sync task "${task.name}" ${side}.connection: "${task[side].connection}" is not under connections in ${file}`);
+      }
+    }
+  }
+  return [...config.sync, ...stored];
+}
+
