@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { SluiceError } from '../core/errors.ts';
 import { checkCommand } from './check-command.ts';
+import { jobsCommand, type JobsCommandOptions } from './jobs-command.ts';
 import { positionCommand } from './position-command.ts';
+import { scheduleCommand } from './schedule-command.ts';
 import { streamCommand } from './stream-command.ts';
 import { syncCommand, type SyncCommandOptions } from './sync-command.ts';
 import { syncTaskCommand } from './sync-task-command.ts';
@@ -61,6 +63,25 @@ program.command('verify').description('compare source tables with their targets:
   .option('--watch', 'continuous compensation: check new and changed rows of the tasks with watch settings, with callbacks, until SIGTERM')
   .action(async (o: VerifyCommandOptions) => {
     process.exitCode = await verifyCommand(o);
+  });
+
+program.command('schedule').description('run a scheduler node until SIGTERM: fires the jobs of the config (and the store) on their schedules; several nodes may share a MySQL/PostgreSQL store')
+  .requiredOption('-c, --config <file>', 'config file (YAML) with scheduler settings and jobs')
+  .action(async (o: { config: string }) => {
+    process.exitCode = await scheduleCommand(o.config);
+  });
+
+program.command('jobs').description('scheduled jobs: list, run-now JOB, next JOB, runs JOB')
+  .argument('<action>', 'list | run-now | next | runs')
+  .argument('[job]', 'the job name (run-now, next, runs)')
+  .requiredOption('-c, --config <file>', 'config file (YAML) with the jobs and the metadata store')
+  .option('-p, --param <key=value...>', 'run-now: parameters of this fire (JSON values or plain text)')
+  .option('--wait', 'run-now: wait for the final status; exit 0 when it succeeded, 1 otherwise')
+  .option('--timeout <seconds>', 'run-now --wait: give up after this long', '600')
+  .option('-n, --count <n>', 'next: how many fire times (default 10); runs: how many fires (default 20)')
+  .option('--json', 'list, next: JSON instead of a table')
+  .action(async (action: string, job: string | undefined, o: JobsCommandOptions) => {
+    process.exitCode = await jobsCommand(action, job, o);
   });
 
 try {

@@ -27,7 +27,7 @@ const scheduleSchema = z.object({
 
 const httpSchema = z.object({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST').meta({ description: 'HTTP method.' }),
-  path: z.string().default('/').meta({ description: 'Path (and query) appended to the executor URL; `{{name}}` placeholders take `params`, `fireId`, `jobId`, `scheduledAt`, `shardIndex`, `shardItem`.' }),
+  path: z.string().default('/').meta({ description: 'Path (and query) appended to the executor URL; `{{name}}` placeholders take `params` and `fireId`, `jobId`, `attempt`, `scheduledAt`, `deadline`, `shardIndex`, `shardTotal`, `shardItem` (comma-joined), `shardItems` (a list, in JSON bodies).' }),
   headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Extra request headers (templated like `path`).' }),
   query: z.record(z.string(), z.string()).default({}).meta({ description: 'Extra query parameters (templated like `path`).' }),
   body: z.unknown().optional().meta({ description: 'JSON body for POST/PUT/PATCH; default: the run envelope (`fireId`, `jobId`, `attempt`, `scheduledAt`, `deadline`, `shard`, `params`). String values are templated.' }),
@@ -83,7 +83,7 @@ export const jobSchema = z.object({
   dependsOn: z.array(dependencySchema).default([]).meta({ description: 'Run after these jobs finish in the same run chain; with several, after all of them (fan-in).' }),
   alerts: z.object({
     ...alertChannelFields,
-    on: z.array(z.enum(['failure', 'timeout', 'success'])).default(['failure']).meta({ description: 'Which outcomes of a fire raise an alert.' }),
+    on: z.array(z.enum(['failure', 'timeout', 'success'])).default(['failure']).meta({ description: 'Which outcomes of a fire raise an alert (`failure` includes timeouts; `timeout` alone only those).' }),
   }).strict().refine(...needsAChannel).optional().meta({ description: 'Alerts about this job\'s fires (gojob alarmEmail).' }),
   signing: signingSchema.optional().meta({ description: 'Overrides `scheduler.signing` for this job.' }),
 }).strict().superRefine((job, ctx) => {
@@ -109,6 +109,7 @@ export const schedulerSchema = z.object({
   heartbeatTimeout: duration().default(30_000).meta({ description: 'A self-registered executor without a heartbeat for this long is offline.' }),
   retentionDays: z.number().int().min(1).max(3650).default(30).meta({ description: 'Fires and attempts older than this are deleted (daily aggregates are kept).' }),
   signing: signingSchema.optional().meta({ description: 'Signs every executor request (HMAC-SHA256 over method, path, body hash, timestamp and nonce) and checks requests to the scheduler\'s endpoint.' }),
+  acceptKeys: z.array(signingSchema).default([]).meta({ description: 'More keys the scheduler\'s endpoint accepts from executors (e.g. the previous key during a rotation); requests to executors are always signed with `signing`.' }),
   maxConcurrent: z.number().int().min(1).max(100_000).default(1000).meta({ description: 'Runs in flight on this node at once; more wait.' }),
 }).strict();
 
