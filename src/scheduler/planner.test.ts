@@ -32,7 +32,7 @@ for (const kind of dialects) {
       let created: string[];
       if (kind === 'sqlite') {
         // Separate processes: two connections in one process would wait on each other's locks synchronously.
-        const child = { op: 'plan', url: scratch.url, owner: 'n1', rounds: 150, held: [[0, token]], lookahead: 300, tolerance: 60_000 };
+        const child = { op: 'plan', url: scratch.url, owner: 'n1', seconds: 3, held: [[0, token]], lookahead: 300, tolerance: 60_000 };
         const [x, y] = await Promise.all([inChild<string[]>(child), inChild<string[]>(child)]);
         created = [...x, ...y];
       } else {

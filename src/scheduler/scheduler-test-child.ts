@@ -10,7 +10,7 @@ import { nextFireAfter } from './cron-schedule.ts';
 import { planRound } from './planner.ts';
 import { silentLogger } from '../core/logger.ts';
 
-interface Command { op: 'claim' | 'plan'; url: string; owner: string; names?: string[]; now?: number; rounds?: number; held?: [number, number][]; lookahead?: number; tolerance?: number }
+interface Command { op: 'claim' | 'plan'; url: string; owner: string; names?: string[]; now?: number; seconds?: number; held?: [number, number][]; lookahead?: number; tolerance?: number }
 
 const cmd = JSON.parse(process.argv[2]!) as Command;
 const store = await openStore(cmd.url);
@@ -23,7 +23,8 @@ try {
     const jobs = new JobCache(store.db);
     await jobs.refresh();
     const ids: string[] = [];
-    for (let i = 0; i < cmd.rounds!; i++) {
+    // A fixed time, not a number of rounds: the jobs fire every second, so the race spans several slots.
+    for (const end = Date.now() + cmd.seconds! * 1000; Date.now() < end;) {
       const round = await planRound({ db: store.db, node: cmd.owner, jobs, nextFireAfter, lookahead: cmd.lookahead!, tolerance: cmd.tolerance!, logger: silentLogger }, new Map(cmd.held!), Date.now());
       ids.push(...round.fires.map((f) => `${f.job}|${f.slot}`));
       await new Promise((r) => setTimeout(r, 5));
