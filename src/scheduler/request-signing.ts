@@ -1,3 +1,4 @@
+import { nonceCache as sdkNonceCache } from '../../sdk/executor.mjs';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -114,23 +115,8 @@ export function verifyRequest(input: VerifyRequestInput): VerifyRequestResult {
 }
 
 /**
- * An in-memory replay cache for `verifyRequest`. A nonce is remembered until its timestamp has
- * left the tolerance window (after that the timestamp check rejects it anyway); expired entries
- * are dropped from the oldest end as new ones arrive. When `limit` live entries are held, new
- * requests are refused as replays: failing closed beats forgetting.
+ * An in-memory replay cache for `verifyRequest`: a nonce is remembered until its timestamp has left
+ * the tolerance window; when `limit` live entries are held, new requests are refused as replays
+ * (failing closed beats forgetting). The same code executors get from the SDK.
  */
-export function nonceCache(limit = 100_000): SeenNonce {
-  const seen = new Map<string, number>();
-  return (nonce, expiresAt) => {
-    if (seen.has(nonce)) return true;
-    const now = Date.now();
-    let swept = 0;
-    for (const [key, until] of seen) {
-      if (until >= now || swept++ >= 64) break;
-      seen.delete(key);
-    }
-    if (seen.size >= limit) return true;
-    seen.set(nonce, expiresAt);
-    return false;
-  };
-}
+export const nonceCache: (limit?: number) => SeenNonce = sdkNonceCache;
