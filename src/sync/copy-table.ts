@@ -6,7 +6,7 @@ import { rowObject } from './row-json.ts';
 import { SyncLedger, type LedgerChunk, type PlannedChunk } from './sync-ledger.ts';
 import { serialized, type TableJob } from './table-job.ts';
 import type { TableReport } from './sync-report.ts';
-import { writeRows, type RejectedRow } from './write-rows.ts';
+import { writeRows, writeTextRows, type RejectedRow } from './write-rows.ts';
 
 /** Transient chunk failures: 6 attempts over about half a minute. */
 const chunkRetry: RetryPolicy = { attempts: 6, initialDelay: 500, maxDelay: 10_000 };
@@ -67,20 +67,26 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
 
   const copyChunk = async (chunk: PlannedChunk, replay: boolean): Promise<void> => {
     const started = Date.now();
-    const rows = await source.readRange(job.sourceRef, plan.source, plan.sourceKey, { after: chunk.lo, upTo: chunk.hi }, { where: task.where });
-    await throttle.admit(rows.length, job.signal);
+    const range = { after: chunk.lo, upTo: chunk.hi };
+    // Kept as the source's text when the target can write that (no value per field is built).
+    const rows = source.readRangeText && target.writesText
+      ? await source.readRangeText(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where, expectRows: throttle.chunkRows })
+      : await source.readRange(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where });
+    const count = Array.isArray(rows) ? rows.length : rows.count;
+    await throttle.admit(count, job.signal);
     // A replayed chunk either committed entirely or not at all: with plain inserts, skip existing keys.
     const mode = replay && writeModes[task.mode] === 'insert' ? 'insert-ignore' : writeModes[task.mode]!;
     const rejected: RejectedRow[] = [];
+    const into = { table: job.targetRef, columns: plan.target, key: plan.targetKey, mode, writeBatch: task.writeBatch };
     const written = await target.transaction((writer) =>
-      writeRows(writer, { table: job.targetRef, columns: plan.target, key: plan.targetKey, mode, writeBatch: task.writeBatch }, rows, rejected));
+      (Array.isArray(rows) ? writeRows(writer, into, rows, rejected) : writeTextRows(writer, into, rows, rejected)));
     await ledger.done(chunk.seq, written, rejected.map((r) => ({ key: keyObject(plan, r.row), reason: r.reason, row: rowObject(plan.source, r.row) })));
-    throttle.observe(rows.length, Date.now() - started);
+    throttle.observe(count, Date.now() - started);
     report.chunks++;
-    report.rowsRead += rows.length;
+    report.rowsRead += count;
     report.rowsWritten += written;
     report.rejected += rejected.length;
-    job.progress.add(rows.length);
+    job.progress.add(count);
     job.rejects.charge(job.label, rejected, (r) => keyObject(plan, r.row));
   };
 

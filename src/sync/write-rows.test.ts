@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sqlError } from '../connectors/sql/sql-error.ts';
 import type { SqlRow, TableWriter } from '../connectors/sql/sql-engine.ts';
-import { writeRows, type RejectedRow, type WriteTarget } from './write-rows.ts';
+import type { TextRows } from '../connectors/sql/text-rows.ts';
+import { writeRows, writeTextRows, type RejectedRow, type WriteTarget } from './write-rows.ts';
 
 /** A writer that rejects (as a database data error) any call holding a row whose value is 'bad'. */
 function fakeWriter(bulk: boolean): { writer: TableWriter; calls: number[]; written: SqlRow[] } {
@@ -47,4 +48,37 @@ test('a bulk writer gets the whole chunk in one call; bad rows are isolated the 
   assert.deepEqual(rejected.map((r) => r.row[0]), [17, 640]);
   assert.deepEqual(written.map((r) => r[0]), rows.map((r) => r[0]).filter((id) => id !== 17 && id !== 640));
   assert.equal(await writeRows(writer, target, [], rejected), 0);
+});
+
+/** TextRows standing for `rows` (writeTextRows only counts and decodes them). */
+const textRows = (of: SqlRow[]): TextRows => ({ count: of.length, width: 2, columns: [], forms: [], data: new Uint8Array(), bounds: new Int32Array(), row: (r) => [...of[r]!] });
+
+test('text rows: one writeText call when the writer takes them; else, or when their data is rejected, as rows', async () => {
+  const good = rows.filter((r) => r[1] === 'ok');
+  const { writer, calls, written } = fakeWriter(true);
+  const texts: number[] = [];
+  let answer: 'take' | 'decline' | 'reject' | 'fail' = 'take';
+  writer.writeText = async (_t, _c, _k, input) => {
+    texts.push(input.count);
+    if (answer === 'reject') throw sqlError('fake', 'writing', { name: 't' }, Object.assign(new Error('value too long'), { code: '22001' }));
+    if (answer === 'fail') throw sqlError('fake', 'writing', { name: 't' }, Object.assign(new Error('connection lost'), { code: '08006' }));
+    return answer === 'take';
+  };
+  const rejected: RejectedRow[] = [];
+  assert.equal(await writeTextRows(writer, target, textRows(good), rejected), 998);
+  assert.deepEqual([texts, calls], [[998], []]);
+  answer = 'decline';
+  assert.equal(await writeTextRows(writer, target, textRows(good), rejected), 998);
+  assert.deepEqual(calls, [998]);
+  assert.deepEqual(written, good);
+  answer = 'reject';
+  written.length = 0;
+  assert.equal(await writeTextRows(writer, target, textRows(rows), rejected), 998);
+  assert.deepEqual(rejected.map((r) => r.row[0]), [17, 640]);
+  assert.deepEqual(written.map((r) => r[0]), good.map((r) => r[0]));
+  answer = 'fail';
+  await assert.rejects(writeTextRows(writer, target, textRows(good), []), /connection lost/);
+  const plain = fakeWriter(true);
+  assert.equal(await writeTextRows(plain.writer, target, textRows(good), []), 998);
+  assert.deepEqual(plain.calls, [998]);
 });

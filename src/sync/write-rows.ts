@@ -1,5 +1,6 @@
 import { isDataError } from '../connectors/sql/data-errors.ts';
 import type { SqlRow, TableRef, TableWriter, WriteMode } from '../connectors/sql/sql-engine.ts';
+import { decodeTextRows, type TextRows } from '../connectors/sql/text-rows.ts';
 import { errorMessage } from '../core/errors.ts';
 
 export interface RejectedRow {
@@ -49,4 +50,20 @@ async function isolate(writer: TableWriter, target: WriteTarget, rows: readonly 
     const mid = Math.ceil(rows.length / 2);
     return (await isolate(writer, target, rows.slice(0, mid), rejected)) + (await isolate(writer, target, rows.slice(mid), rejected));
   }
+}
+
+/**
+ * Writes rows kept as the source's text: in one `writeText` call when the writer takes them;
+ * otherwise, or when the target rejects their data, as decoded rows through writeRows (which
+ * isolates the rejected rows).
+ */
+export async function writeTextRows(writer: TableWriter, target: WriteTarget, rows: TextRows, rejected: RejectedRow[]): Promise<number> {
+  if (writer.writeText) {
+    try {
+      if (await writer.writeText(target.table, target.columns, target.key, rows, target.mode)) return rows.count;
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+    }
+  }
+  return writeRows(writer, target, decodeTextRows(rows), rejected);
 }

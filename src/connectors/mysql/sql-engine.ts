@@ -6,11 +6,13 @@ import { mysqlDialect as d, quoteTable } from '../sql/dialect.ts';
 import { byKeyBatches, presentKeysSql, rangeAggregateSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
+import type { TextRows } from '../sql/text-rows.ts';
 import { ddlType } from '../sql/type-mapping.ts';
 import { inlineStatement } from '../sql/sql-literal.ts';
 import { shortestFloat32 } from '../sql/values.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describeMysql, listMysqlTables } from './introspect.ts';
+import { queryTextRows } from './text-read.ts';
 import { mysqlParam, mysqlTypeCast } from './values.ts';
 import { mysqlWriteStatements } from './writes.ts';
 
@@ -29,6 +31,8 @@ class MysqlEngine implements SqlEngine {
   private readonly pool: Pool;
   private readonly mariadb: boolean;
   private readonly cache: ColumnCache;
+  /** Bytes per row of the last text read of a table's columns, to size the next one's buffer. */
+  private readonly textRowBytes = new Map<string, number>();
 
   constructor(pool: Pool, label: string, mariadb: boolean) {
     this.pool = pool;
@@ -60,13 +64,21 @@ class MysqlEngine implements SqlEngine {
     };
   }
 
+  /** What every read does to a row mysql2 returned: FLOAT values (read as DOUBLE) shortened to their float32. */
+  private adjuster(names: readonly string[], columns: Columns): ((row: SqlRow) => SqlRow) | undefined {
+    const floats = names.flatMap((n, i) => (isFloat24(columns.get(n)) ? [i] : []));
+    if (floats.length === 0) return undefined;
+    return (row) => {
+      for (const i of floats) if (typeof row[i] === 'number') row[i] = shortestFloat32(row[i]);
+      return row;
+    };
+  }
+
   private async select(table: TableRef, names: readonly string[], columns: Columns, statement: Statement): Promise<SqlRow[]> {
     const [rows] = await guard(this.label, 'reading', table, () => this.pool.query({ sql: statement.sql, rowsAsArray: true }, statement.params));
-    const floats = names.flatMap((n, i) => (isFloat24(columns.get(n)) ? [i] : []));
+    const adjust = this.adjuster(names, columns);
     const result = rows as SqlRow[];
-    if (floats.length > 0) {
-      for (const row of result) for (const i of floats) if (typeof row[i] === 'number') row[i] = shortestFloat32(row[i]);
-    }
+    if (adjust) for (const row of result) adjust(row);
     return result;
   }
 
@@ -117,6 +129,19 @@ class MysqlEngine implements SqlEngine {
   async readRange(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number } = {}): Promise<SqlRow[]> {
     const columns = await this.cache.columns(table, [...names, ...key]);
     return this.select(table, names, columns, rangeSql(this.context(columns), table, names, key, range, options.where, options.limit));
+  }
+
+  /** readRange's rows kept as the protocol's text (see TextRows); decoded to the same values on demand. */
+  async readRangeText(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number; expectRows?: number } = {}): Promise<TextRows> {
+    const columns = await this.cache.columns(table, [...names, ...key]);
+    const statement = rangeSql(this.context(columns), table, names, key, range, options.where, options.limit);
+    const adjust = this.adjuster(names, columns) ?? ((row: SqlRow) => row);
+    const id = [table.schema ?? '', table.name, ...names].join('\u0000');
+    const size = { rows: options.expectRows ?? options.limit ?? 1000, rowBytes: this.textRowBytes.get(id) ?? 64 };
+    const { rows, rowBytes } = await guard(this.label, 'reading', table, () =>
+      queryTextRows(this.pool, statement.sql, statement.params, names.map((n) => columns.get(n)), size, adjust));
+    if (rowBytes > 0) this.textRowBytes.set(id, Math.ceil(rowBytes * 1.05));
+    return rows;
   }
 
   async readByCursor(table: TableRef, names: readonly string[], cursor: string, key: readonly string[], position: CursorPosition, upTo: SqlValue, limit: number, options: ReadOptions = {}): Promise<SqlRow[]> {

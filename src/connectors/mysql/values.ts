@@ -5,7 +5,7 @@ import { integerValue, isTemporal, toBuffer, trimFraction, utcWallClock } from '
 /**
  * mysql2 result values as SqlValue (with `supportBigNumbers`, `bigNumberStrings`, `dateStrings` and
  * `jsonStrings`): BIGINT exact, TIMESTAMP as UTC with `Z` (the session time zone is UTC), DATETIME
- * and TIME as written without trailing zeros, BIT as an integer, JSON as its text, bytes as Buffer.
+ * and TIME as written without trailing zeros, DOUBLE exactly, BIT as an integer, JSON as its text, bytes as Buffer.
  */
 export const mysqlTypeCast: TypeCast = (field, next) => {
   switch (field.type) {
@@ -24,6 +24,14 @@ export const mysqlTypeCast: TypeCast = (field, next) => {
     case 'TIME2': {
       const text = field.string('ascii');
       return text === null ? null : trimFraction(text);
+    }
+    case 'DOUBLE':
+    case 'FLOAT': {
+      // mysql2 adds up to 17 characters digit by digit, which is an ulp off for values with more
+      // significant digits than a double holds exactly (635/7 would read as 90.71428571428572);
+      // Number() rounds the server's shortest round-trip text to the stored double.
+      const text = field.string('ascii');
+      return text === null ? null : Number(text);
     }
     case 'BIT': {
       const bytes = field.buffer();

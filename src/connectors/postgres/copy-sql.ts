@@ -11,6 +11,9 @@ import { conflictClause } from './writes.ts';
  * per transaction and dropped at its end, and emptied before it is used again.
  */
 
+/** Writes of fewer rows go as multi-row INSERTs (COPY's extra round trips cost more than they save there). */
+export const COPY_MIN_ROWS = 50;
+
 /** `COPY target (columns) FROM STDIN`, text format. */
 export function copyIntoSql(table: TableRef, columns: readonly string[]): string {
   return `COPY ${quoteTable(d, table)} (${quoteList(d, columns)}) FROM STDIN`;

@@ -1,10 +1,8 @@
 import type { PoolClient } from 'pg';
-import type { SqlColumn, SqlRow, TableRef, WriteMode } from '../sql/sql-engine.ts';
+import type { TableRef, WriteMode } from '../sql/sql-engine.ts';
 import { copyIn, type CopyFrom } from './copy-in.ts';
 import { copyIntoSql, copyIntoStageSql, createStageSql, emptyStageSql, mergeStageSql, stageName, TRUNCATE_STAGE_AFTER } from './copy-sql.ts';
 import { insertsWhenNoConflict, tableId, type CopyTargets } from './copy-target.ts';
-import { copyText } from './copy-text.ts';
-import { postgresParam } from './values.ts';
 
 /** After an optimistic COPY met an existing key, this many writes to the table go through the staging table first. */
 const STAGE_AFTER_CONFLICT = 8;
@@ -58,10 +56,13 @@ export class CopyWriter {
     this.savepoint = savepoint;
   }
 
-  /** Writes `rows` (one value per column, at most one row per key for upsert and replace). */
-  async write(table: TableRef, names: readonly string[], key: readonly string[], rows: readonly SqlRow[], mode: WriteMode, columns: readonly (SqlColumn | undefined)[], inserts: () => Promise<unknown>): Promise<void> {
-    let parts: Uint8Array[] | undefined;
-    const data = () => (parts ??= copyText(rows, names.length, (i, v) => postgresParam(columns[i], v)));
+  /**
+   * Writes `rows` rows (at most one per key for upsert and replace) whose COPY text `encode` makes
+   * (called once, when first needed); `inserts` writes them as INSERTs.
+   */
+  async write(table: TableRef, names: readonly string[], key: readonly string[], rows: number, mode: WriteMode, encode: () => readonly Uint8Array[], inserts: () => Promise<unknown>): Promise<void> {
+    let parts: readonly Uint8Array[] | undefined;
+    const data = () => (parts ??= encode());
     const entry = await this.targets.get(table);
     const optimistic = mode === 'insert' ? entry.target.direct : insertsWhenNoConflict(entry.target, key, mode);
     if (optimistic && (mode === 'insert' || entry.stageFirst === 0)) {
@@ -77,7 +78,7 @@ export class CopyWriter {
     }
     if (!this.targets.stagingDenied) {
       try {
-        await this.staged(table, names, key, mode, rows.length, data());
+        await this.staged(table, names, key, mode, rows, data());
         return;
       } catch (err) {
         if (!isTempDenied(err)) throw err;

@@ -6,20 +6,25 @@ import { postgresDialect as d, quoteTable } from '../sql/dialect.ts';
 import { byKeyBatches, presentKeysSql, rangeAggregateSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
+import { decodeTextRows, type TextRows } from '../sql/text-rows.ts';
 import { ddlType } from '../sql/type-mapping.ts';
 import { inlineStatement } from '../sql/sql-literal.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describePostgres, listPostgresTables } from './introspect.ts';
 import { postgresParam, postgresTypeParser } from './values.ts';
 import type { CopyFrom } from './copy-in.ts';
+import { COPY_MIN_ROWS } from './copy-sql.ts';
+import { copyText } from './copy-text.ts';
+import { copyTextRows } from './copy-text-rows.ts';
+import { textCopyPlan } from './text-copy-plan.ts';
 import { CopyTargets, postgresCopyTarget } from './copy-target.ts';
 import { CopyWriter } from './copy-writer.ts';
+import { HeldStatements } from './held-statements.ts';
 import { lastPerKey, postgresWriteStatements, replaceKeyIndex } from './writes.ts';
 
 type Columns = ReadonlyMap<string, SqlColumn>;
 
-/** Writes of fewer rows go as multi-row INSERTs (COPY's extra round trips cost more than they save there). */
-export const COPY_MIN_ROWS = 50;
+export { COPY_MIN_ROWS };
 
 /**
  * True when a value would reach a non-bytea column as bytes: a pg parameter sends bytes in binary
@@ -36,6 +41,7 @@ function bytesOutsideBytea(columns: readonly (SqlColumn | undefined)[], rows: re
 /** PostgreSQL through a pg pool with its own type parsers; every session runs in UTC. */
 class PostgresEngine implements SqlEngine {
   readonly kind = 'postgres' as const;
+  readonly writesText = true;
   readonly label: string;
   private readonly pool: Pool;
   private readonly copyFrom: CopyFrom;
@@ -125,14 +131,27 @@ class PostgresEngine implements SqlEngine {
   }
 
   /**
-   * Runs `work` in a savepoint: if it fails, the transaction goes on and nothing of `work` stays
-   * applied. `first` (SQL without parameters) runs in the savepoint before `work`, in the same round trip.
+   * Runs `work` so that if it fails, the transaction goes on and nothing of `work` stays applied:
+   * in a savepoint, or, as the transaction's first statement, in the transaction itself (rolled
+   * back on failure, the next statement begins a new one; no subtransaction, which costs COPY
+   * time per row). `first` (SQL without parameters) runs before `work` in the same round trip, as
+   * do the statements `held` back (BEGIN, the last RELEASE); this RELEASE is held in turn.
    */
-  private async savepoint<T>(client: PoolClient, action: string, table: TableRef, work: () => Promise<T>, first?: string): Promise<T> {
+  private async savepoint<T>(client: PoolClient, held: HeldStatements, action: string, table: TableRef, work: () => Promise<T>, first?: string): Promise<T> {
+    if (!held.begun) {
+      try {
+        await client.query(held.before(first));
+        return await work();
+      } catch (err) {
+        // A failed ROLLBACK leaves the transaction begun: transaction() then drops the connection.
+        if (await client.query('ROLLBACK').then(() => true, () => false)) held.restart();
+        throw sqlError(this.label, action, table, err);
+      }
+    }
     try {
-      await client.query(first ? `SAVEPOINT sluice_write; ${first}` : 'SAVEPOINT sluice_write');
+      await client.query(held.before(first ? `SAVEPOINT sluice_write; ${first}` : 'SAVEPOINT sluice_write'));
       const result = await work();
-      await client.query('RELEASE SAVEPOINT sluice_write');
+      held.hold('RELEASE SAVEPOINT sluice_write');
       return result;
     } catch (err) {
       await client.query('ROLLBACK TO SAVEPOINT sluice_write; RELEASE SAVEPOINT sluice_write').catch(() => undefined);
@@ -141,16 +160,16 @@ class PostgresEngine implements SqlEngine {
   }
 
   /** Runs the statements in one savepoint; returns the rows they affected. */
-  private run(client: PoolClient, statements: readonly Statement[], action: string, table: TableRef): Promise<number> {
-    return this.savepoint(client, action, table, async () => {
+  private run(client: PoolClient, held: HeldStatements, statements: readonly Statement[], action: string, table: TableRef): Promise<number> {
+    return this.savepoint(client, held, action, table, async () => {
       let affected = 0;
       for (const s of statements) affected += (await client.query(s.sql, s.params)).rowCount ?? 0;
       return affected;
     });
   }
 
-  private writer(client: PoolClient): TableWriter {
-    const copier = new CopyWriter(client, this.copyFrom, this.copyTargets, (table, work, first) => this.savepoint(client, 'writing', table, work, first));
+  private writer(client: PoolClient, held: HeldStatements): TableWriter {
+    const copier = new CopyWriter(client, this.copyFrom, this.copyTargets, (table, work, first) => this.savepoint(client, held, 'writing', table, work, first));
     return {
       bulk: true,
       write: async (table: TableRef, names: readonly string[], key: readonly string[], input: readonly SqlRow[], mode: WriteMode) => {
@@ -158,33 +177,48 @@ class PostgresEngine implements SqlEngine {
         const columns = await this.cache.columns(table, names);
         const convert = (n: string, v: SqlValue) => postgresParam(columns.get(n), v);
         const byIndex = names.map((n) => columns.get(n));
-        const inserts = () => this.run(client, postgresWriteStatements(table, names, key, input, mode, convert), 'writing', table);
+        const inserts = () => this.run(client, held, postgresWriteStatements(table, names, key, input, mode, convert), 'writing', table);
         if (input.length < COPY_MIN_ROWS || bytesOutsideBytea(byIndex, input)) {
           await inserts();
           return;
         }
         if (mode === 'replace') replaceKeyIndex(table, names, key);
         const rows = mode === 'upsert' || mode === 'replace' ? lastPerKey(names, key, input) : input;
-        await copier.write(table, names, key, rows, mode, byIndex, inserts);
+        await copier.write(table, names, key, rows.length, mode, () => copyText(rows, names.length, (i, v) => postgresParam(byIndex[i], v)), inserts);
+      },
+      writeText: async (table: TableRef, names: readonly string[], key: readonly string[], input: TextRows, mode: WriteMode) => {
+        const columns = await this.cache.columns(table, names);
+        const byIndex = names.map((n) => columns.get(n));
+        const plans = textCopyPlan(input, names, key, mode, byIndex);
+        if (!plans) return false;
+        if (mode === 'replace') replaceKeyIndex(table, names, key);
+        const convert = (i: number, v: SqlValue) => postgresParam(byIndex[i], v);
+        // One CopyData message for the usual chunk: each message costs two socket writes.
+        const parts = copyTextRows(input, plans, convert, byIndex.map((c) => c?.family === 'binary'), 1 << 20);
+        if (!parts) return false;
+        const inserts = () => this.run(client, held, postgresWriteStatements(table, names, key, decodeTextRows(input), mode, (n, v) => postgresParam(columns.get(n), v)), 'writing', table);
+        await copier.write(table, names, key, input.count, mode, () => parts, inserts);
+        return true;
       },
       deleteKeys: async (table: TableRef, key: readonly string[], keys: readonly SqlRow[]) => {
         if (keys.length === 0) return 0;
         const columns = await this.cache.columns(table, key);
-        return this.run(client, deleteStatements(d, table, key, keys, (n, v) => postgresParam(columns.get(n), v)), 'deleting from', table);
+        return this.run(client, held, deleteStatements(d, table, key, keys, (n, v) => postgresParam(columns.get(n), v)), 'deleting from', table);
       },
     };
   }
 
+  /** BEGIN goes with the first statement and COMMIT alone (a transaction that ran nothing sends neither). */
   async transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T> {
     const client = await guard(this.label, 'connecting to', undefined, () => this.pool.connect());
+    const held = new HeldStatements();
     let broken: Error | undefined;
     try {
-      await guard(this.label, 'beginning a transaction on', undefined, () => client.query('BEGIN'));
-      const result = await work(this.writer(client));
-      await guard(this.label, 'committing on', undefined, () => client.query('COMMIT'));
+      const result = await work(this.writer(client, held));
+      if (held.begun) await guard(this.label, 'committing on', undefined, () => client.query('COMMIT'));
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
+      if (held.begun) await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
       throw err;
     } finally {
       client.release(broken);

@@ -1,3 +1,5 @@
+import type { TextRows } from './text-rows.ts';
+
 /**
  * The connector layer for relational databases (MySQL/MariaDB, PostgreSQL, SQLite): one engine per
  * database, used by `sluice sync` to read and write tables and by `sluice verify` to read them.
@@ -85,6 +87,13 @@ export interface TableWriter {
    * hand a whole chunk of rows to one call rather than statement-sized batches.
    */
   readonly bulk?: boolean;
+  /**
+   * Writes rows kept as a source's text (TextRows) with the effect `write` has for the decoded
+   * rows, taking the source's text as it is where the column reads it as the same value. Resolves
+   * false, having written nothing, when it cannot (the caller then writes the decoded rows); on
+   * error nothing of this call is applied. Only writers of engines with `writesText`.
+   */
+  writeText?(table: TableRef, columns: readonly string[], key: readonly string[], rows: TextRows, mode: WriteMode): Promise<boolean>;
   /** Deletes the rows with these key values; returns how many were deleted. */
   deleteKeys(table: TableRef, key: readonly string[], keys: readonly SqlRow[]): Promise<number>;
 }
@@ -106,6 +115,13 @@ export interface SqlEngine {
   boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options?: ReadOptions): Promise<SqlRow | undefined>;
   /** Rows of a key range, in key order; `limit` caps the count. */
   readRange(table: TableRef, columns: readonly string[], key: readonly string[], range: KeyRange, options?: ReadOptions & { limit?: number }): Promise<SqlRow[]>;
+  /**
+   * readRange's rows as the source received them, decoded only on demand (see TextRows): for a
+   * target engine with `writesText`. `expectRows` sizes the buffers. Absent where not supported.
+   */
+  readRangeText?(table: TableRef, columns: readonly string[], key: readonly string[], range: KeyRange, options?: ReadOptions & { limit?: number; expectRows?: number }): Promise<TextRows>;
+  /** True when this engine's writers take TextRows (`TableWriter.writeText`). */
+  readonly writesText?: boolean;
   /**
    * Incremental reads: rows with `(cursor, key) > (after.cursor, after.key)` (or `cursor >= from`
    * when no `after`), `cursor <= upTo`, in `(cursor, key)` order, at most `limit`. `cursor` is a

@@ -1,0 +1,22 @@
+import type { SqlColumn, WriteMode } from '../sql/sql-engine.ts';
+import { mayRepeatKey, type TextRows } from '../sql/text-rows.ts';
+import { COPY_MIN_ROWS } from './copy-sql.ts';
+import { copyFieldPlans, type CopyFieldPlan } from './copy-text-rows.ts';
+
+/**
+ * How TextRows are COPYed into the target columns, or undefined when a write of the decoded rows
+ * must do it: fewer rows than COPY is worth, bytes for a column that is not bytea, or (upsert and
+ * replace) rows that may repeat a key — write() keeps the last of those. Keys compare by their
+ * bytes, which is how their values compare, but for floats (-0 and 0) and value-only fields.
+ */
+export function textCopyPlan(input: TextRows, names: readonly string[], key: readonly string[], mode: WriteMode, targets: readonly (SqlColumn | undefined)[]): CopyFieldPlan[] | undefined {
+  if (input.count < COPY_MIN_ROWS || input.width !== names.length) return undefined;
+  const plans = copyFieldPlans(input, targets);
+  if (!plans) return undefined;
+  const at = key.map((k) => names.indexOf(k));
+  if ((mode === 'upsert' || mode === 'replace') && at.length > 0 && at.every((i) => i >= 0)) {
+    const byBytes = at.every((i) => input.forms[i] !== 'value' && input.columns[i]?.family !== 'float');
+    if (!byBytes || mayRepeatKey(input, at)) return undefined;
+  }
+  return plans;
+}
