@@ -20,7 +20,7 @@ export interface JobsCommandOptions {
   json?: boolean;
 }
 
-interface Listed { job: Job; origin: string; nextFireAt: number | undefined; inStore: boolean }
+interface Listed { job: Job; origin: string; nextFireAt: number | undefined; inStore: boolean; problem?: string }
 
 /** The config's jobs and the store's, by name (the store's row gives the next fire). */
 async function allJobs(config: SyncConfig, store: MetadataStore): Promise<Map<string, Listed>> {
@@ -30,12 +30,14 @@ async function allJobs(config: SyncConfig, store: MetadataStore): Promise<Map<st
     const s = stored.get(job.name);
     out.set(job.name, { job: s?.origin === 'store' ? s.job : job, origin: s?.origin ?? 'config', nextFireAt: s?.nextFireAt, inStore: s !== undefined });
   }
-  for (const [name, s] of stored) if (!out.has(name) && s.origin === 'store') out.set(name, { job: s.job, origin: 'store', nextFireAt: s.nextFireAt, inStore: true });
+  for (const [name, s] of stored) {
+    if (!out.has(name) && s.origin === 'store') out.set(name, { job: s.job, origin: 'store', nextFireAt: s.nextFireAt, inStore: true, ...(s.problem ? { problem: s.problem } : {}) });
+  }
   return out;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
-const describeSchedule = (job: Job) => (job.schedule ? job.schedule.cron ?? `every ${job.schedule.every} ms` : job.dependsOn.length > 0 ? `after ${job.dependsOn.map((d) => d.job).join(', ')}` : '-');
+const describeSchedule = (job: Job, problem?: string) => (problem ? `invalid: ${problem}` : job.schedule ? job.schedule.cron ?? `every ${job.schedule.every} ms` : job.dependsOn.length > 0 ? `after ${job.dependsOn.map((d) => d.job).join(', ')}` : '-');
 
 function params(pairs: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -52,6 +54,14 @@ function params(pairs: readonly string[] = []): Record<string, unknown> {
     out[p.slice(0, eq)] = value;
   }
   return out;
+}
+
+/** `-n`: a whole number from 1 to 10,000. */
+function count(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw sluiceError('SLUICE_6001', `-n ${raw}: give a whole number from 1 to 10000`);
+  return n;
 }
 
 function table(rows: string[][]): string {
@@ -74,11 +84,11 @@ export async function jobsCommand(action: string, name: string | undefined, o: J
         'SELECT f.job, f.status, f.scheduled_at FROM sluice_fires f WHERE f.id IN (SELECT MAX(id) FROM sluice_fires GROUP BY job)')).map((r) => [r.job, r]));
       const list = [...jobs.values()].sort((a, b) => a.job.name.localeCompare(b.job.name));
       if (o.json) {
-        process.stdout.write(`${JSON.stringify(list.map((l) => ({ name: l.job.name, type: l.job.type, schedule: l.job.schedule ?? null, enabled: l.job.enabled, origin: l.origin, nextFireAt: l.nextFireAt ?? null, lastStatus: last.get(l.job.name)?.status ?? null })), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(list.map((l) => ({ name: l.job.name, type: l.job.type, schedule: l.job.schedule ?? null, enabled: l.job.enabled, origin: l.origin, nextFireAt: l.nextFireAt ?? null, lastStatus: last.get(l.job.name)?.status ?? null, ...(l.problem ? { problem: l.problem } : {}) })), null, 2)}\n`);
         return 0;
       }
       process.stdout.write(table([['NAME', 'TYPE', 'SCHEDULE', 'ENABLED', 'NEXT FIRE', 'LAST STATUS'],
-        ...list.map((l) => [l.job.name, l.job.type, describeSchedule(l.job), l.job.enabled ? 'yes' : 'no', iso(l.nextFireAt), last.get(l.job.name)?.status ?? '-'])]));
+        ...list.map((l) => [l.job.name, l.job.type, describeSchedule(l.job, l.problem), l.job.enabled ? 'yes' : 'no', iso(l.nextFireAt), last.get(l.job.name)?.status ?? '-'])]));
       return 0;
     }
     if (!name) throw sluiceError('SLUICE_6001', `jobs ${action} needs the job name`);
@@ -86,7 +96,8 @@ export async function jobsCommand(action: string, name: string | undefined, o: J
     if (!found) throw sluiceError('SLUICE_7202', `"${name}"; jobs: ${[...jobs.keys()].sort().join(', ') || '(none)'}`);
     const job = found.job;
     if (action === 'next') {
-      const n = Number(o.count ?? 10);
+      const n = count(o.count, 10);
+      if (found.problem) throw sluiceError('SLUICE_6001', `job "${name}" has an invalid schedule in the store: ${found.problem}`);
       if (!job.schedule) throw sluiceError('SLUICE_6001', `job "${name}" has no schedule (it runs by hand or after its parents)`);
       const times = nextFireTimes(job.schedule, Date.now(), n);
       const local = new Intl.DateTimeFormat('sv-SE', { timeZone: job.schedule.timezone, dateStyle: 'short', timeStyle: 'medium' });
@@ -95,12 +106,12 @@ export async function jobsCommand(action: string, name: string | undefined, o: J
       return 0;
     }
     if (action === 'runs') {
-      const fires = await recentFires(store.db, name, Number(o.count ?? 20));
+      const fires = await recentFires(store.db, name, count(o.count, 20));
       const ids = fires.map((f) => f.id);
       const attempts = ids.length === 0 ? [] : await store.db.all<Record<string, unknown>>(
-        `SELECT fire_id, shard_index, attempt, executor, node, started_at, finished_at, status, http_status, error FROM sluice_fire_attempts WHERE fire_id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`, ids);
+        `SELECT fire_id, shard_index, attempt, executor, node, started_at, finished_at, status, http_status, excerpt, error FROM sluice_fire_attempts WHERE fire_id IN (${ids.map(() => '?').join(', ')}) ORDER BY id`, ids);
       const out = fires.map((f) => ({ ...f, attempts: attempts.filter((a) => String(a.fire_id) === f.id).map((a) => ({
-        shard: num(a.shard_index), attempt: num(a.attempt), executor: a.executor, node: a.node, startedAt: num(a.started_at), finishedAt: a.finished_at === null ? null : num(a.finished_at), status: a.status, httpStatus: a.http_status === null ? null : num(a.http_status), error: a.error,
+        shard: num(a.shard_index), attempt: num(a.attempt), executor: a.executor, node: a.node, startedAt: num(a.started_at), finishedAt: a.finished_at === null ? null : num(a.finished_at), status: a.status, httpStatus: a.http_status === null ? null : num(a.http_status), excerpt: a.excerpt ?? null, error: a.error ?? null,
       })) }));
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       return 0;

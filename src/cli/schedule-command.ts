@@ -30,9 +30,17 @@ export async function scheduleCommand(file: string): Promise<number> {
     // Config jobs and jobs created in the store form one graph: check it as a whole.
     const stored = (await loadJobs(store.db, undefined, logger)).filter((j) => j.origin === 'store' && !config.jobs.some((c) => c.name === j.name));
     const all = [...config.jobs, ...stored.map((j) => j.job)];
-    const issues = jobGraphIssues(all, { sync: config.sync.map((t) => t.name), verify: config.verify.map((t) => t.name) })
-      .filter((i) => !/unknown verify task/.test(i.message) || config.jobs.length === all.length);
-    if (issues.length > 0) throw sluiceError('SLUICE_7201', issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    // A mistake in a config job stops the start (the file is wrong); one in a job stored by someone
+    // else is logged and that job alone is affected (an invalid stored schedule is already taken
+    // out by loadJobs), so one bad stored job cannot keep the others from running.
+    const issues = jobGraphIssues(all, { sync: config.sync.map((t) => t.name), verify: config.verify.map((t) => t.name) });
+    const inConfig = (i: { path: (string | number)[] }) => typeof i.path[1] === 'number' && i.path[1] < config.jobs.length;
+    for (const i of issues.filter((x) => !inConfig(x))) {
+      const name = all[i.path[1] as number]?.name;
+      logger.error({ job: name, problem: i.message }, 'a job stored in the metadata store is not consistent with the others; fix it there');
+    }
+    const fatal = issues.filter(inConfig);
+    if (fatal.length > 0) throw sluiceError('SLUICE_7201', fatal.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const metrics = new Metrics({ defaultMetrics: true });
     const schedulerMetrics = new SchedulerMetrics(metrics.registry);
     const metricsServer = config.metrics.listen ? await serveMetrics(config.metrics.listen, metrics) : undefined;
