@@ -41,7 +41,15 @@ export class Dispatcher {
   private readonly fires = new Map<string, Tracked>();
   private readonly runningByJob = new Map<string, number>();
   private readonly waitingByJob = new Map<string, Tracked>();
-  private readonly ready: Tracked[] = [];
+  /**
+   * Fires due while `maxConcurrent` runs were going, oldest first, read from `readyHead`; a fire
+   * forgotten meanwhile stays in the array and is skipped. (Array shift and indexOf made an
+   * overloaded node spend most of its time moving this queue around.)
+   */
+  private ready: Tracked[] = [];
+  private readyHead = 0;
+  /** Scheduled instant → fires whose timer waits for it (fires of one instant leave as one burst). */
+  private readonly upcoming = new Map<number, number>();
   private running = 0;
   private readonly o: DispatcherOptions;
   private readonly now: () => number;
@@ -73,8 +81,31 @@ export class Dispatcher {
       if (this.fires.has(rec.id)) continue;
       const t: Tracked = { rec, state: 'queued', discarded: false };
       this.fires.set(rec.id, t);
+      this.upcoming.set(rec.scheduledAt, (this.upcoming.get(rec.scheduledAt) ?? 0) + 1);
       t.timer = setTimeout(() => this.due(t), Math.max(0, rec.scheduledAt - now));
     }
+  }
+
+  /**
+   * How long to hold back store work (a planning round, a status flush) so it does not run while
+   * fires are due: node:sqlite is synchronous, and a 50 ms commit started just before a burst of
+   * fires holds all of them back. 0 when no fire is due within `guardMs`; otherwise until just
+   * after the next due instant, by when its fires have been sent (they all leave in one turn of
+   * the event loop). Callers wait at most once per piece of work, so it cannot starve.
+   */
+  quietIn(guardMs: number, now = this.now()): number {
+    let next = Infinity;
+    for (const at of this.upcoming.keys()) if (at < next) next = at;
+    return next - now < guardMs ? Math.max(1, next - now + 1) : 0;
+  }
+
+  /** The fire's timer has fired or was cleared: it no longer counts towards its instant's burst. */
+  private unqueue(t: Tracked): void {
+    if (t.state !== 'queued') return;
+    const at = t.rec.scheduledAt;
+    const n = (this.upcoming.get(at) ?? 1) - 1;
+    if (n > 0) this.upcoming.set(at, n);
+    else this.upcoming.delete(at);
   }
 
   /** Forgets the fires of `partition` that have not started (they stay pending in the store for the next owner). */
@@ -102,6 +133,8 @@ export class Dispatcher {
    */
   async stop(graceMs: number): Promise<void> {
     for (const t of [...this.fires.values()]) if (t.state === 'queued' || t.state === 'ready' || t.state === 'waiting') this.forget(t);
+    this.ready = [];
+    this.readyHead = 0;
     if (this.fires.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([new Promise<void>((r) => this.idle.push(r)), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
@@ -117,15 +150,15 @@ export class Dispatcher {
 
   private forget(t: Tracked): void {
     clearTimeout(t.timer);
+    this.unqueue(t);
     this.fires.delete(t.rec.id);
-    const i = this.ready.indexOf(t);
-    if (i >= 0) this.ready.splice(i, 1);
     if (this.waitingByJob.get(t.rec.job) === t) this.waitingByJob.delete(t.rec.job);
     this.checkIdle();
   }
 
   private due(t: Tracked): void {
     if (this.fires.get(t.rec.id) !== t) return;
+    this.unqueue(t);
     const job = this.o.jobs.get(t.rec.job)?.job;
     if (!job) {
       this.close(t, { status: 'cancelled', error: `job "${t.rec.job}" no longer exists` });
@@ -168,7 +201,7 @@ export class Dispatcher {
       params: { ...job.params, ...rec.params },
     };
     const hooks = { attempt: (r: AttemptRecord) => {
-      if (!t.discarded) this.o.runLog.attempt(rec.id, rec.job, r, rec.attempts);
+      if (!t.discarded) this.o.runLog.attempt(rec.id, rec.job, r);
     } };
     this.o.runner.run(ctx, hooks, t.abort.signal).then(
       (outcome) => this.ended(t, outcome.error === undefined ? { status: outcome.status, result: outcome.result } : { status: outcome.status, result: outcome.result, error: outcome.error }),
@@ -189,8 +222,24 @@ export class Dispatcher {
       this.waitingByJob.delete(job);
       this.start(waiting);
     }
-    while (this.running < this.o.maxConcurrent && this.ready.length > 0) this.start(this.ready.shift()!);
+    while (this.running < this.o.maxConcurrent) {
+      const next = this.takeReady();
+      if (!next) break;
+      this.start(next);
+    }
     this.checkIdle();
+  }
+
+  private takeReady(): Tracked | undefined {
+    while (this.readyHead < this.ready.length) {
+      const t = this.ready[this.readyHead++]!;
+      if (this.readyHead >= 1024 && this.readyHead * 2 >= this.ready.length) {
+        this.ready = this.ready.slice(this.readyHead);
+        this.readyHead = 0;
+      }
+      if (t.state === 'ready' && this.fires.get(t.rec.id) === t) return t;
+    }
+    return undefined;
   }
 
   private close(t: Tracked, final: FinalState): void {

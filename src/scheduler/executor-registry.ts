@@ -17,6 +17,7 @@ export class ExecutorRegistry {
   private readonly heartbeatTimeout: number;
   private readonly cacheMs: number;
   private readonly groups = new Map<string, Cached>();
+  private readonly statics = new WeakMap<Job['executors'], readonly ExecutorInfo[]>();
 
   constructor(store: MetadataStore, heartbeatTimeout: number, cacheMs = 1000) {
     this.store = store;
@@ -24,12 +25,22 @@ export class ExecutorRegistry {
     this.cacheMs = cacheMs;
   }
 
-  async list(job: Pick<Job, 'executors'>, now = Date.now()): Promise<ExecutorInfo[]> {
-    const fixed: ExecutorInfo[] = job.executors.static.map((e) => ({ url: trimSlash(e.url), weight: e.weight, busy: 0 }));
+  async list(job: Pick<Job, 'executors'>, now = Date.now()): Promise<readonly ExecutorInfo[]> {
+    const fixed = this.fixed(job.executors);
     if (!job.executors.group) return fixed;
     const members = await this.group(job.executors.group, now);
     const seen = new Set(fixed.map((e) => e.url));
     return [...fixed, ...members.filter((m) => !seen.has(m.url))];
+  }
+
+  /** A job's static executors, built once per definition (callers copy before they reorder). */
+  private fixed(executors: Job['executors']): readonly ExecutorInfo[] {
+    let list = this.statics.get(executors);
+    if (!list) {
+      list = Object.freeze(executors.static.map((e) => Object.freeze({ url: trimSlash(e.url), weight: e.weight, busy: 0 })));
+      this.statics.set(executors, list);
+    }
+    return list;
   }
 
   /** Forget cached groups (after a heartbeat this node received itself, or in tests). */

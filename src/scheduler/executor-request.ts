@@ -63,27 +63,52 @@ function url(base: string, path: string, query: Readonly<Record<string, string>>
   return u;
 }
 
-function signed(method: string, u: URL, headers: Record<string, string>, body: string | undefined, signing: Signing | undefined): ExecutorRequest {
-  const pathAndQuery = `${u.pathname}${u.search}`;
+interface Resolved { readonly href: string; readonly pathAndQuery: string }
+
+/** Resolved (executor, path) pairs without query parameters: most jobs call one fixed path, a thousand times a second. */
+const resolved = new Map<string, Resolved>();
+const MAX_RESOLVED = 10_000;
+
+function resolve(base: string, path: string, query: Readonly<Record<string, string>>): Resolved {
+  const key = Object.keys(query).length === 0 ? `${base}\n${path}` : undefined;
+  const hit = key === undefined ? undefined : resolved.get(key);
+  if (hit) return hit;
+  const u = url(base, path, query);
+  const r = { href: u.href, pathAndQuery: `${u.pathname}${u.search}` };
+  if (key !== undefined) {
+    if (resolved.size >= MAX_RESOLVED) resolved.clear();
+    resolved.set(key, r);
+  }
+  return r;
+}
+
+function signed(method: string, u: Resolved, headers: Record<string, string>, body: string | undefined, signing: Signing | undefined): ExecutorRequest {
+  const pathAndQuery = u.pathAndQuery;
   if (signing) {
     Object.assign(headers, signRequest({ method, pathAndQuery, body: body ?? '', keyId: signing.keyId, secret: signing.secret }));
   }
   return { method, url: u.href, pathAndQuery, headers, ...(body === undefined ? {} : { body }) };
 }
 
+/** Renders `text` only when it has a placeholder: the values are built once, and only when some text needs them. */
+function renderer(t: Omit<AttemptTarget, 'executorUrl' | 'signing'>): (text: string, where: string, encode?: boolean) => string {
+  let values: Record<string, unknown> | undefined;
+  return (text, where, encode = false) => (text.includes('{{') ? renderTemplate(text, (values ??= templateValues(t)), where, encode) : text);
+}
+
 /** The request of one attempt: templated path, query and headers, the body (or the envelope), signed. */
 export function buildRequest(t: AttemptTarget): ExecutorRequest {
   const http = t.fire.job.http!;
-  const values = templateValues(t);
+  const render = renderer(t);
   const where = `job ${t.fire.job.name}`;
-  const query = Object.fromEntries(Object.entries(http.query).map(([k, v]) => [k, renderTemplate(v, values, `${where} http.query.${k}`)]));
-  const u = url(t.executorUrl, renderTemplate(http.path, values, `${where} http.path`, true), query);
+  const query = Object.fromEntries(Object.entries(http.query).map(([k, v]) => [k, render(v, `${where} http.query.${k}`)]));
+  const u = resolve(t.executorUrl, render(http.path, `${where} http.path`, true), query);
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(http.headers)) headers[k.toLowerCase()] = renderTemplate(v, values, `${where} http.headers.${k}`);
+  for (const [k, v] of Object.entries(http.headers)) headers[k.toLowerCase()] = render(v, `${where} http.headers.${k}`);
   Object.assign(headers, runHeaders(t));
   let body: string | undefined;
   if (http.method === 'POST' || http.method === 'PUT' || http.method === 'PATCH') {
-    body = JSON.stringify(http.body === undefined ? envelope(t) : renderJson(http.body, values, `${where} http.body`));
+    body = JSON.stringify(http.body === undefined ? envelope(t) : renderJson(http.body, templateValues(t), `${where} http.body`));
     headers['content-type'] = 'application/json';
   }
   return signed(http.method, u, headers, body, t.signing);
@@ -93,8 +118,7 @@ export function buildRequest(t: AttemptTarget): ExecutorRequest {
 export function buildCancelRequest(t: AttemptTarget): ExecutorRequest | undefined {
   const cancelPath = t.fire.job.http?.cancelPath;
   if (cancelPath === undefined) return undefined;
-  const values = templateValues(t);
-  const u = url(t.executorUrl, renderTemplate(cancelPath, values, `job ${t.fire.job.name} http.cancelPath`, true), {});
+  const u = resolve(t.executorUrl, renderer(t)(cancelPath, `job ${t.fire.job.name} http.cancelPath`, true), {});
   const body = JSON.stringify({ fireId: t.fire.fireId, attempt: t.attempt, shardIndex: t.shard.index });
   return signed('POST', u, { ...runHeaders(t), 'content-type': 'application/json' }, body, t.signing);
 }

@@ -64,7 +64,7 @@ async function runBuiltinFire(deps: FireRunnerDeps, fire: FireContext, hooks: Fi
  */
 export function createFireRunner(deps: FireRunnerDeps): FireRunner & { close(): Promise<void> } {
   const random = deps.random ?? Math.random;
-  const client = new HttpClient();
+  const client = new HttpClient(deps.settings.maxConcurrent);
   const results = new AsyncResults(deps.store);
   const registry = new ExecutorRegistry(deps.store, deps.settings.heartbeatTimeout, deps.registryCacheMs);
   const router = new Router(random);

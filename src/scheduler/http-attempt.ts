@@ -1,7 +1,7 @@
 import { errorMessage, SluiceError, sluiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { AsyncResults } from './async-result.ts';
-import { buildCancelRequest, buildRequest, type AttemptTarget } from './executor-request.ts';
+import { buildCancelRequest, buildRequest, type AttemptTarget, type ExecutorRequest } from './executor-request.ts';
 import type { AttemptStatus } from './fire-types.ts';
 import type { HttpClient } from './http-client.ts';
 import { checkResponse, excerpt } from './response-check.ts';
@@ -72,14 +72,43 @@ function stopped(deps: AttemptDeps, target: AttemptTarget, runSignal: AbortSigna
  * 202 is followed by the wait for the executor's posted result until the same deadline.
  */
 export async function httpAttempt(deps: AttemptDeps, target: AttemptTarget, runSignal: AbortSignal): Promise<AttemptResult> {
-  const job = target.fire.job;
   let request;
   try {
     request = buildRequest(target);
   } catch (err) {
     return { status: 'failed', retryable: false, error: errorMessage(err) };
   }
-  const signal = AbortSignal.any([runSignal, AbortSignal.timeout(Math.max(1, target.deadline - Date.now()))]);
+  const bound = attemptSignal(runSignal, target.deadline);
+  try {
+    return await attemptOnce(deps, target, request, bound.signal, runSignal);
+  } finally {
+    bound.release();
+  }
+}
+
+/**
+ * The fire's signal plus the attempt deadline, as one signal. A timer cleared when the attempt
+ * ends, not AbortSignal.timeout: those fire (and build an error) for every attempt, long after
+ * it ended — with a 10 s timeout and a 10 s schedule, right into the next burst of fires.
+ */
+function attemptSignal(runSignal: AbortSignal, deadline: number): { signal: AbortSignal; release(): void } {
+  const ac = new AbortController();
+  const onRun = () => ac.abort(runSignal.reason);
+  const timer = setTimeout(() => ac.abort(new DOMException('attempt deadline passed', 'TimeoutError')), Math.max(1, deadline - Date.now()));
+  timer.unref();
+  if (runSignal.aborted) onRun();
+  else runSignal.addEventListener('abort', onRun, { once: true });
+  return {
+    signal: ac.signal,
+    release() {
+      clearTimeout(timer);
+      runSignal.removeEventListener('abort', onRun);
+    },
+  };
+}
+
+async function attemptOnce(deps: AttemptDeps, target: AttemptTarget, request: ExecutorRequest, signal: AbortSignal, runSignal: AbortSignal): Promise<AttemptResult> {
+  const job = target.fire.job;
   const waiter = job.http!.async ? deps.results.expect(target.fire.fireId, target.shard.index, target.attempt, signal) : undefined;
   let reply;
   try {

@@ -41,12 +41,16 @@ export class RunLog {
   private readonly logger: Logger;
   private readonly flushMs: number;
   private closed = false;
+  private readonly quiet: (() => number) | undefined;
+  private held = false;
 
-  constructor(db: SqlDriver, node: string, logger: Logger, flushMs = 50) {
+  /** `quiet` says how long a flush should wait so it does not block fires about to be sent (see Dispatcher.quietIn). */
+  constructor(db: SqlDriver, node: string, logger: Logger, flushMs = 50, quiet?: () => number) {
     this.db = db;
     this.node = node;
     this.logger = logger;
     this.flushMs = flushMs;
+    this.quiet = quiet;
   }
 
   started(id: string, job: string, at: number, previousAttempts: number): void {
@@ -55,11 +59,12 @@ export class RunLog {
     e.attempts = Math.max(e.attempts, previousAttempts);
   }
 
-  attempt(id: string, job: string, record: AttemptRecord, previousAttempts: number): void {
+  /** `record.attempt` already counts the attempts of earlier owners (the runner numbers from previousAttempts + 1). */
+  attempt(id: string, job: string, record: AttemptRecord): void {
     const e = this.entry(id, job);
     const excerpt = record.excerpt && record.excerpt.length > EXCERPT ? record.excerpt.slice(0, EXCERPT) : record.excerpt;
     e.attemptRows.set(attemptKey(record), { ...record, ...(excerpt === undefined ? {} : { excerpt }) });
-    e.attempts = Math.max(e.attempts, previousAttempts + record.attempt);
+    e.attempts = Math.max(e.attempts, record.attempt);
   }
 
   /** Resolves once the final status is committed. */
@@ -88,13 +93,17 @@ export class RunLog {
       e = { id, job, attempts: 0, attemptRows: new Map(), waiters: [] };
       this.pending.set(id, e);
     }
-    if (!this.timer && !this.closed) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.flushMs);
-    }
+    if (!this.timer && !this.closed) this.timer = setTimeout(() => this.timed(), this.flushMs);
     return e;
+  }
+
+  /** A timed flush, held back once (never twice in a row, so it cannot starve) while fires are due. */
+  private timed(): void {
+    this.timer = undefined;
+    const wait = this.held || this.closed ? 0 : this.quiet?.() ?? 0;
+    this.held = wait > 0;
+    if (wait > 0) this.timer = setTimeout(() => this.timed(), wait);
+    else void this.flush();
   }
 
   private async write(): Promise<void> {
@@ -112,7 +121,7 @@ export class RunLog {
     } catch (err) {
       this.logger.warn({ err, fires: batch.length }, 'cannot write fire status to the store; retrying');
       for (const e of batch) this.requeue(e);
-      if (!this.timer && !this.closed) this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, 500);
+      if (!this.timer && !this.closed) this.timer = setTimeout(() => this.timed(), 500);
       return;
     }
     for (const e of batch) {

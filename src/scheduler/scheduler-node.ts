@@ -34,6 +34,11 @@ export interface SchedulerNodeOptions {
 }
 
 const HOUR = 3_600_000;
+/**
+ * Store work (planning, pickups, status flushes) does not start when fires are due within this
+ * long: on SQLite it blocks the event loop, and one round takes 10-100 ms for 500 jobs.
+ */
+const STORE_GUARD_MS = 100;
 
 export const defaultNodeName = (): string => `${hostname()}-${process.pid}`;
 
@@ -66,7 +71,7 @@ export class SchedulerNode {
     this.nextFireAfter = sharedSchedules(options.nextFireAfter ?? cronNextFireAfter);
     this.tickMs = options.tickMs ?? Math.min(250, Math.max(50, Math.round(options.settings.lookahead / 5)));
     this.jobs = new JobCache(db, logger);
-    this.runLog = new RunLog(db, this.name, logger, options.flushMs ?? 50);
+    this.runLog = new RunLog(db, this.name, logger, options.flushMs ?? 50, () => this.dispatcher.quietIn(STORE_GUARD_MS));
     this.chain = new ChainTrigger({
       db, node: this.name, partitions: options.settings.partitions, logger,
       holds: (p) => this.leases.isActive(p), dispatch: (fires) => this.dispatcher.add(fires),
@@ -141,6 +146,11 @@ export class SchedulerNode {
     let nextRefresh = Date.now() + 2000;
     while (!this.stopping) {
       let more = false;
+      const hold = this.dispatcher.quietIn(STORE_GUARD_MS);
+      if (hold > 0) {
+        await this.sleep(hold);
+        if (this.stopping) break;
+      }
       try {
         const now = Date.now();
         if (now >= nextLease) {
