@@ -53,16 +53,26 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
   let seq = last?.seq ?? 0;
   let lo = last?.hi;
   let planned = last !== undefined && last.hi === undefined;
-  const nextChunk = serialized(async (): Promise<{ chunk: PlannedChunk; replay: boolean } | undefined> => {
-    const again = redo.shift();
-    if (again) return { chunk: again, replay: true };
+  /** Cuts the next chunk (one index scan) and records it as planned. */
+  const planOne = async (): Promise<PlannedChunk | undefined> => {
     if (planned || job.signal.aborted) return undefined;
     const hi = await source.boundary(job.sourceRef, plan.sourceKey, lo, throttle.chunkRows, { where: task.where });
     const chunk: PlannedChunk = { seq: ++seq, ...(lo ? { lo } : {}), ...(hi ? { hi } : {}) };
     await ledger.plan(chunk);
     lo = hi;
     planned = hi === undefined;
-    return { chunk, replay: false };
+    return chunk;
+  };
+  // One chunk is cut ahead, while the workers copy: otherwise every worker would wait for the
+  // boundary query of its next chunk, and they queue behind each other there.
+  let ahead: Promise<PlannedChunk | undefined> | undefined;
+  const nextChunk = serialized(async (): Promise<{ chunk: PlannedChunk; replay: boolean } | undefined> => {
+    const again = redo.shift();
+    if (again) return { chunk: again, replay: true };
+    const chunk = await (ahead ?? planOne());
+    ahead = chunk ? planOne() : undefined;
+    ahead?.catch(() => undefined);
+    return chunk ? { chunk, replay: false } : undefined;
   });
 
   const copyChunk = async (chunk: PlannedChunk, replay: boolean): Promise<void> => {

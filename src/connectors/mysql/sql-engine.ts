@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { TransactionSlots } from '../sql/transaction-slots.ts';
 import { ColumnCache } from '../sql/column-cache.ts';
 import { serverParams } from '../sql/connection-params.ts';
 import type { SqlConnectionConfig } from '../sql/connection-spec.ts';
@@ -34,8 +35,11 @@ class MysqlEngine implements SqlEngine {
   /** Bytes per row of the last text read of a table's columns, to size the next one's buffer. */
   private readonly textRowBytes = new Map<string, number>();
 
-  constructor(pool: Pool, label: string, mariadb: boolean) {
+  private readonly slots: TransactionSlots;
+
+  constructor(pool: Pool, label: string, mariadb: boolean, poolSize: number) {
     this.pool = pool;
+    this.slots = new TransactionSlots(poolSize);
     this.label = label;
     this.mariadb = mariadb;
     this.cache = new ColumnCache((t) => this.describe(t));
@@ -180,7 +184,11 @@ class MysqlEngine implements SqlEngine {
     };
   }
 
-  async transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T> {
+  transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T> {
+    return this.slots.run(() => this.transact(work));
+  }
+
+  private async transact<T>(work: (writer: TableWriter) => Promise<T>): Promise<T> {
     const conn = await guard(this.label, 'connecting to', undefined, () => this.pool.getConnection());
     let healthy = true;
     try {
@@ -241,7 +249,7 @@ export async function openMysqlEngine(config: SqlConnectionConfig): Promise<SqlE
   try {
     const [rows] = await pool.query({ sql: 'SELECT VERSION()', rowsAsArray: true });
     const version = String((rows as string[][])[0]![0]);
-    return new MysqlEngine(pool, params.label, /mariadb/i.test(version));
+    return new MysqlEngine(pool, params.label, /mariadb/i.test(version), config.pool);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw sqlError(params.label, 'connecting to', undefined, err);

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { TransactionSlots } from '../sql/transaction-slots.ts';
 import { ColumnCache } from '../sql/column-cache.ts';
 import { serverParams } from '../sql/connection-params.ts';
 import type { SqlConnectionConfig } from '../sql/connection-spec.ts';
@@ -48,8 +49,11 @@ class PostgresEngine implements SqlEngine {
   private readonly cache: ColumnCache;
   private readonly copyTargets: CopyTargets;
 
-  constructor(pool: Pool, copyFrom: CopyFrom, label: string) {
+  private readonly slots: TransactionSlots;
+
+  constructor(pool: Pool, copyFrom: CopyFrom, label: string, poolSize: number) {
     this.pool = pool;
+    this.slots = new TransactionSlots(poolSize);
     this.copyFrom = copyFrom;
     this.label = label;
     this.cache = new ColumnCache((t) => this.describe(t));
@@ -209,7 +213,11 @@ class PostgresEngine implements SqlEngine {
   }
 
   /** BEGIN goes with the first statement and COMMIT alone (a transaction that ran nothing sends neither). */
-  async transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T> {
+  transaction<T>(work: (writer: TableWriter) => Promise<T>): Promise<T> {
+    return this.slots.run(() => this.transact(work));
+  }
+
+  private async transact<T>(work: (writer: TableWriter) => Promise<T>): Promise<T> {
     const client = await guard(this.label, 'connecting to', undefined, () => this.pool.connect());
     const held = new HeldStatements();
     let broken: Error | undefined;
@@ -263,7 +271,7 @@ export async function openPostgresEngine(config: SqlConnectionConfig): Promise<S
   pool.on('error', () => undefined);
   try {
     await pool.query('SELECT 1');
-    return new PostgresEngine(pool, copyFrom, params.label);
+    return new PostgresEngine(pool, copyFrom, params.label, config.pool);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw sqlError(params.label, 'connecting to', undefined, err);

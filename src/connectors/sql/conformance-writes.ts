@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { SluiceError } from '../../core/errors.ts';
 import { isDataError } from './data-errors.ts';
 import type { ConformanceFixture } from './engine-conformance.ts';
-import type { EngineKind, SqlRow, TableRef } from './sql-engine.ts';
+import type { EngineKind, SqlEngine, SqlRow, TableRef } from './sql-engine.ts';
 
 /** Runs `write` expecting the database to reject the rows; returns the error. */
 async function rejected(write: () => Promise<unknown>): Promise<SluiceError> {
@@ -113,4 +113,27 @@ export function writeConformance(kind: EngineKind, fx: ConformanceFixture): void
     await fx.engine.truncate(modes);
     assert.deepEqual(await all(modes), []);
   });
+
+  test('more concurrent transactions than pool connections, each looking up a table it has not seen, all finish', async () => {
+    // A second engine with a pool of 2 on the same database: its metadata caches are cold.
+    const small = fx.engine.kind === 'sqlite' ? undefined : await reopenWithPool(fx, 2);
+    const engine = small ?? fx.engine;
+    try {
+      await fx.db.exec('CREATE TABLE cold (id INT NOT NULL PRIMARY KEY, v INT)');
+      const rows = Array.from({ length: 8 }, (_, w) => Array.from({ length: 50 }, (_, i): SqlRow => [w * 1000 + i, i]));
+      const done = Promise.all(rows.map((chunk) => engine.transaction((writer) => writer.write({ name: 'cold' }, ['id', 'v'], ['id'], chunk, 'upsert'))));
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('transactions still waiting after 20 s: the pool is exhausted')), 20_000).unref());
+      await Promise.race([done, timeout]);
+      assert.equal((await engine.readRange({ name: 'cold' }, ['id'], ['id'], {})).length, 400);
+    } finally {
+      await small?.close();
+    }
+  });
 }
+
+/** The fixture's engine kind opened again on the same database with another pool size. */
+async function reopenWithPool(fx: ConformanceFixture, pool: number): Promise<SqlEngine> {
+  const { openEngine } = await import('./open-engine.ts');
+  return openEngine({ ...fx.db.config, pool });
+}
+
