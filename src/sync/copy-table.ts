@@ -75,13 +75,18 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
     return chunk ? { chunk, replay: false } : undefined;
   });
 
-  const copyChunk = async (chunk: PlannedChunk, replay: boolean): Promise<void> => {
-    const started = Date.now();
+  const readChunk = (chunk: PlannedChunk) => {
     const range = { after: chunk.lo, upTo: chunk.hi };
     // Kept as the source's text when the target can write that (no value per field is built).
-    const rows = source.readRangeText && target.writesText
-      ? await source.readRangeText(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where, expectRows: throttle.chunkRows })
-      : await source.readRange(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where });
+    return source.readRangeText && target.writesText
+      ? source.readRangeText(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where, expectRows: throttle.chunkRows })
+      : source.readRange(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where });
+  };
+
+  /** `preRead`: the chunk's rows, read while the worker wrote its previous chunk. */
+  const copyChunk = async (chunk: PlannedChunk, replay: boolean, preRead?: ReturnType<typeof readChunk>): Promise<void> => {
+    const started = Date.now();
+    const rows = await (preRead ?? readChunk(chunk));
     const count = Array.isArray(rows) ? rows.length : rows.count;
     await throttle.admit(count, job.signal);
     // A replayed chunk either committed entirely or not at all: with plain inserts, skip existing keys.
@@ -101,10 +106,22 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
   };
 
   // A chunk that fails for a transient reason (lost connection, deadlock) is copied again; it is idempotent.
+  // Each worker reads its next chunk while it writes the current one, so the source and the target
+  // work at the same time (a failed read ahead is simply read again by the chunk's retry).
+  const startNext = async () => {
+    const item = await nextChunk();
+    if (!item) return undefined;
+    const rows = readChunk(item.chunk);
+    rows.catch(() => undefined);
+    return { ...item, rows };
+  };
   await Promise.all(Array.from({ length: task.workers }, async () => {
-    for (let item = await nextChunk(); item; item = await nextChunk()) {
-      const { chunk, replay } = item;
-      const outcome = await withRetry(chunkRetry, (attempt) => copyChunk(chunk, replay || attempt > 0), {
+    let ahead = startNext();
+    for (let item = await ahead; item && !job.signal.aborted; item = await ahead) {
+      ahead = startNext();
+      ahead.catch(() => undefined);
+      const { chunk, replay, rows } = item;
+      const outcome = await withRetry(chunkRetry, (attempt) => copyChunk(chunk, replay || attempt > 0, attempt === 0 ? rows : undefined), {
         signal: job.signal,
         onRetry: (err, attempt, delayMs) => job.logger.warn({ table: job.label, chunk: chunk.seq, attempt, delayMs, err: errorMessage(err) }, 'chunk failed, copying it again'),
       });
