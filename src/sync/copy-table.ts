@@ -108,11 +108,14 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
   // A chunk that fails for a transient reason (lost connection, deadlock) is copied again; it is idempotent.
   // Each worker reads its next chunk while it writes the current one, so the source and the target
   // work at the same time (a failed read ahead is simply read again by the chunk's retry).
+  // Only for compact text rows (one buffer a chunk): decoded rows are an object per value, and a
+  // second chunk of those per worker would break the memory budget.
+  const readAhead = Boolean(source.readRangeText && target.writesText);
   const startNext = async () => {
     const item = await nextChunk();
     if (!item) return undefined;
-    const rows = readChunk(item.chunk);
-    rows.catch(() => undefined);
+    const rows = readAhead ? readChunk(item.chunk) : undefined;
+    rows?.catch(() => undefined);
     return { ...item, rows };
   };
   await Promise.all(Array.from({ length: task.workers }, async () => {
