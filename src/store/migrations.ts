@@ -175,6 +175,8 @@ export const migrations: readonly Migration[] = [
         `CREATE INDEX sluice_fires_open ON sluice_fires (partition_no, status, scheduled_at)`,
         `CREATE INDEX sluice_fires_job ON sluice_fires (job, scheduled_at)`,
         `CREATE INDEX sluice_fires_root ON sluice_fires (root_fire_id)`,
+        // Pending fires nobody owns yet (run-now, dependency fires): found without scanning the owned ones.
+        `CREATE INDEX sluice_fires_unclaimed ON sluice_fires (status, owner, partition_no)`,
         `CREATE TABLE sluice_fire_attempts (
            id ${t.id},
            fire_id ${t.int} NOT NULL,
