@@ -11,7 +11,7 @@ import { HttpClient } from './http-client.ts';
 import { runHttpFire } from './http-fire.ts';
 import { JobAlerts, type AlertOutcome } from './job-alerts.ts';
 import { Router } from './routing.ts';
-import type { SchedulerSettings } from './spec.ts';
+import { attemptTimeout, type SchedulerSettings } from './spec.ts';
 
 export interface FireRunnerDeps {
   readonly store: MetadataStore;
@@ -44,10 +44,10 @@ async function runBuiltinFire(deps: FireRunnerDeps, fire: FireContext, hooks: Fi
     const attempt = fire.previousAttempts + n + 1;
     const startedAt = Date.now();
     hooks.attempt({ shardIndex: 0, attempt, executor, startedAt, status: 'running' });
-    const timeout = AbortSignal.timeout(job.timeout);
+    const timeout = AbortSignal.timeout(attemptTimeout(job));
     last = await runBuiltinTask(deps, job, AbortSignal.any([signal, timeout]));
     timedOut = !last.ok && timeout.aborted && !signal.aborted;
-    const error = timedOut ? sluiceError('SLUICE_7224', `task ${job.task} stopped after ${job.timeout} ms; the next run resumes it`).message : last.error;
+    const error = timedOut ? sluiceError('SLUICE_7224', `task ${job.task} stopped after ${attemptTimeout(job)} ms; the next run resumes it`).message : last.error;
     const status = last.ok ? 'succeeded' : signal.aborted ? 'cancelled' : timedOut ? 'timeout' : 'failed';
     hooks.attempt({ shardIndex: 0, attempt, executor, startedAt, finishedAt: Date.now(), status, ...(error ? { error } : {}) });
     if (last.ok || signal.aborted || !(last.retryable || timedOut)) break;

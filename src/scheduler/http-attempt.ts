@@ -1,3 +1,4 @@
+import { attemptTimeout } from './spec.ts';
 import { errorMessage, SluiceError, sluiceError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { AsyncResults } from './async-result.ts';
@@ -61,7 +62,7 @@ function sendCancel(deps: AttemptDeps, target: AttemptTarget): void {
 function stopped(deps: AttemptDeps, target: AttemptTarget, runSignal: AbortSignal, extra: { httpStatus?: number } = {}): AttemptResult {
   sendCancel(deps, target);
   if (runSignal.aborted) return { status: 'cancelled', retryable: false, error: 'the fire was cancelled', ...extra };
-  const timeoutMs = target.fire.job.timeout;
+  const timeoutMs = attemptTimeout(target.fire.job);
   const what = extra.httpStatus === 202 ? `no result posted within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`;
   return { status: 'timeout', retryable: true, error: sluiceError('SLUICE_7224', `${what} from ${target.executorUrl}`).message, ...extra };
 }

@@ -1,3 +1,4 @@
+import { attemptTimeout } from './spec.ts';
 import { sluiceError } from '../core/errors.ts';
 import { retryDelay, sleep } from './backoff.ts';
 import type { ExecutorRegistry } from './executor-registry.ts';
@@ -70,7 +71,7 @@ async function runShard(deps: HttpFireDeps, fire: FireContext, shard: Shard, ini
     const executor = pick(candidates, tried, last, job.failover);
     const attempt = fire.previousAttempts + n + 1;
     const startedAt = Date.now();
-    const deadline = startedAt + job.timeout;
+    const deadline = startedAt + attemptTimeout(job);
     const base = { shardIndex: shard.index, attempt, startedAt, ...(executor ? { executor: executor.url } : {}) };
     hooks.attempt({ ...base, status: 'running' });
     if (executor) {

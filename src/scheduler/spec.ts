@@ -67,7 +67,7 @@ export const jobSchema = z.object({
     routing: z.enum(routingStrategies).default('round-robin').meta({ description: 'How an executor is chosen for each fire (and each shard).' }),
   }).strict().prefault({}).meta({ description: 'Where an `http` job runs.' }),
   params: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Parameters passed to the executor (`params` in the envelope, `{{name}}` in templates).' }),
-  timeout: duration().default(30_000).meta({ description: 'Per attempt; the executor gets the `deadline` and, with `http.cancelPath`, a cancel request when it passes.' }),
+  timeout: duration().optional().meta({ description: 'Per attempt; default 30s for `http` jobs and 24h for `sync`, `verify` and `snapshot` (a stopped task resumes on the next attempt). The executor gets the `deadline` and, with `http.cancelPath`, a cancel request when it passes.' }),
   retry: retrySchema.prefault({}).meta({ description: 'Retries of a failed attempt.' }),
   failover: z.boolean().default(true).meta({ description: 'A retry goes to the next executor in routing order, not the same one (gojob failTakeover).' }),
   shards: z.object({
@@ -95,6 +95,11 @@ export const jobSchema = z.object({
 });
 
 export type Job = z.output<typeof jobSchema>;
+
+/** The per-attempt timeout: the job's own, else 30 s for an executor call and a day for a Sluice task. */
+export function attemptTimeout(job: Pick<Job, 'timeout' | 'type'>): number {
+  return job.timeout ?? (job.type === 'http' ? 30_000 : 86_400_000);
+}
 export type JobInput = z.input<typeof jobSchema>;
 
 export const schedulerSchema = z.object({
