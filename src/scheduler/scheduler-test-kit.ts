@@ -3,8 +3,7 @@
  * stores on scratch databases, a loopback HTTP executor that records what reached it, and a small
  * FireRunner that calls it (the engine's tests do not depend on the full runner's routing).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveLoopback } from '../../test/services/loopback-http.ts';
 import { join } from 'node:path';
 import { scratchDir, scratchMariaDb, scratchPostgres, MARIADB, POSTGRES } from '../../test/services/scratch-databases.ts';
 import type { MetadataStore } from '../store/metadata-store.ts';
@@ -62,26 +61,13 @@ export interface LoopbackExecutor {
 /** A real HTTP executor on loopback; `delayMs(job)` holds the answer back, `fail(job)` answers 500. */
 export async function loopbackExecutor(o: { delayMs?: (job: string) => number; fail?: (job: string) => boolean } = {}): Promise<LoopbackExecutor> {
   const hits: Hit[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { fireId: string; job: string; scheduledAt: number; trigger: string; params: Record<string, unknown> };
-      hits.push({ ...body, at: Date.now() });
-      const delay = o.delayMs?.(body.job) ?? 0;
-      setTimeout(() => res.writeHead(o.fail?.(body.job) ? 500 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, job: body.job })), delay);
-    });
+  const server = await serveLoopback((_req, text, res) => {
+    const body = JSON.parse(text || '{}') as { fireId: string; job: string; scheduledAt: number; trigger: string; params: Record<string, unknown> };
+    hits.push({ ...body, at: Date.now() });
+    const delay = o.delayMs?.(body.job) ?? 0;
+    setTimeout(() => res.writeHead(o.fail?.(body.job) ? 500 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, job: body.job })), delay);
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`, hits,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { url: server.url, hits, close: server.close };
 }
 
 /** One attempt per fire: POST the fire to the job's first static executor; 2xx succeeds. */

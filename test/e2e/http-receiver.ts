@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { serveLoopback } from '../services/loopback-http.ts';
 
 export interface ReceivedRequest {
   readonly headers: IncomingHttpHeaders;
@@ -10,24 +10,17 @@ export interface ReceivedRequest {
 /** A real webhook receiver on loopback; `respond` decides the status of each request. */
 export async function startReceiver(respond: (req: ReceivedRequest) => number = () => 200) {
   const requests: ReceivedRequest[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (req.method !== 'POST') return void res.writeHead(204).end();
-      const received = { headers: req.headers, body, json: JSON.parse(body) as ReceivedRequest['json'] };
-      const status = respond(received);
-      if (status >= 200 && status < 300) requests.push(received);
-      res.writeHead(status).end();
-    });
+  const server = await serveLoopback((req, body, res) => {
+    if (req.method !== 'POST') return void res.writeHead(204).end();
+    const received = { headers: req.headers, body, json: JSON.parse(body) as ReceivedRequest['json'] };
+    const status = respond(received);
+    if (status >= 200 && status < 300) requests.push(received);
+    res.writeHead(status).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `${server.url}/hook`,
     requests,
     events: () => requests.flatMap((r) => r.json.events),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   };
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { serveLoopback } from '../services/loopback-http.ts';
 import { jobSchema, type JobInput } from '../../src/scheduler/spec.ts';
 import type { AttemptRecord, FireContext, FireHooks } from '../../src/scheduler/fire-types.ts';
 
@@ -30,36 +30,28 @@ export async function startExecutor(behave: Behaviour = () => ({ status: 200, bo
   const calls: ExecutorCall[] = [];
   const cancels: ExecutorCall[] = [];
   const held: (() => void)[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const call: ExecutorCall = { method: req.method!, url: req.url!, headers: req.headers, body, json: () => JSON.parse(body) as Record<string, unknown> };
-      if (req.url!.startsWith('/cancel')) {
-        cancels.push(call);
-        return void res.writeHead(200).end();
-      }
-      calls.push(call);
-      const answer = behave(call, calls.length);
-      if (answer === 'hang') return void held.push(() => res.writeHead(200).end('{}'));
-      const send = () => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '');
-      if (answer.delayMs) setTimeout(send, answer.delayMs);
-      else send();
-    });
+  const server = await serveLoopback((req, body, res) => {
+    const call: ExecutorCall = { method: req.method!, url: req.url!, headers: req.headers, body, json: () => JSON.parse(body) as Record<string, unknown> };
+    if (req.url!.startsWith('/cancel')) {
+      cancels.push(call);
+      return void res.writeHead(200).end();
+    }
+    calls.push(call);
+    const answer = behave(call, calls.length);
+    if (answer === 'hang') return void held.push(() => res.writeHead(200).end('{}'));
+    const send = () => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(answer.body ?? '');
+    if (answer.delayMs) setTimeout(send, answer.delayMs);
+    else send();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     calls,
     cancels,
     releaseAll: () => held.splice(0).forEach((f) => f()),
-    close: () => new Promise<void>((resolve) => {
+    close: () => {
       held.splice(0).forEach((f) => f());
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+      return server.close();
+    },
   };
 }
 

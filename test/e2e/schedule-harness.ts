@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
+import { serveLoopback } from '../services/loopback-http.ts';
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import { startProcess, type ManagedProcess } from '../services/process.ts';
@@ -20,31 +20,17 @@ export interface ExecutorHit {
 /** A real executor on loopback recording every run request (headers and envelope); answers 200 with JSON. */
 export async function startExecutor(respond: (hit: ExecutorHit) => number = () => 200) {
   const hits: ExecutorHit[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-      const hit: ExecutorHit = {
-        fireId: String(req.headers['x-sluice-fire-id']), job: String(req.headers['x-sluice-job']), scheduledAt: Number(req.headers['x-sluice-scheduled-at']),
-        attempt: Number(req.headers['x-sluice-attempt']), receivedAt: Date.now(), headers: req.headers, body,
-      };
-      hits.push(hit);
-      const status = respond(hit);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 300, job: hit.job }));
-    });
+  const server = await serveLoopback((req, text, res) => {
+    const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+    const hit: ExecutorHit = {
+      fireId: String(req.headers['x-sluice-fire-id']), job: String(req.headers['x-sluice-job']), scheduledAt: Number(req.headers['x-sluice-scheduled-at']),
+      attempt: Number(req.headers['x-sluice-attempt']), receivedAt: Date.now(), headers: req.headers, body,
+    };
+    hits.push(hit);
+    const status = respond(hit);
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: status < 300, job: hit.job }));
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`, hits,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return { url: server.url, hits, close: server.close };
 }
 
 export async function writeConfig(file: string, config: Record<string, unknown>): Promise<string> {
