@@ -9,7 +9,7 @@ import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import type { TextRows } from '../sql/text-rows.ts';
 import { ddlType } from '../sql/type-mapping.ts';
-import { inlineStatement } from '../sql/sql-literal.ts';
+import { repairScriptStatements } from '../sql/sql-literal.ts';
 import { shortestFloat32 } from '../sql/values.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describeMysql, listMysqlTables } from './introspect.ts';
@@ -117,11 +117,7 @@ class MysqlEngine implements SqlEngine {
   async repairScript(table: TableRef, names: readonly string[], key: readonly string[], rows: readonly SqlRow[], deleteKeys: readonly SqlRow[]): Promise<string[]> {
     const columns = await this.cache.columns(table, [...names, ...key]);
     const convert = (n: string, v: SqlValue) => mysqlParam(columns.get(n), v);
-    const statements = [
-      ...(rows.length > 0 ? mysqlWriteStatements(table, names, key, rows, 'upsert', convert) : []),
-      ...(deleteKeys.length > 0 ? deleteStatements(d, table, key, deleteKeys, convert) : []),
-    ];
-    return statements.map((st) => inlineStatement(this.kind, st));
+    return repairScriptStatements(this.kind, d, table, key, rows, deleteKeys, (upsert) => mysqlWriteStatements(table, names, key, upsert, 'upsert', convert), convert);
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {

@@ -9,7 +9,7 @@ import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import { decodeTextRows, type TextRows } from '../sql/text-rows.ts';
 import { ddlType } from '../sql/type-mapping.ts';
-import { inlineStatement } from '../sql/sql-literal.ts';
+import { repairScriptStatements } from '../sql/sql-literal.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describePostgres, listPostgresTables } from './introspect.ts';
 import { postgresParam, postgresTypeParser } from './values.ts';
@@ -112,11 +112,7 @@ class PostgresEngine implements SqlEngine {
   async repairScript(table: TableRef, names: readonly string[], key: readonly string[], rows: readonly SqlRow[], deleteKeys: readonly SqlRow[]): Promise<string[]> {
     const columns = await this.cache.columns(table, [...names, ...key]);
     const convert = (n: string, v: SqlValue) => postgresParam(columns.get(n), v);
-    const statements = [
-      ...(rows.length > 0 ? postgresWriteStatements(table, names, key, rows, 'upsert', convert) : []),
-      ...(deleteKeys.length > 0 ? deleteStatements(d, table, key, deleteKeys, convert) : []),
-    ];
-    return statements.map((st) => inlineStatement(this.kind, st));
+    return repairScriptStatements(this.kind, d, table, key, rows, deleteKeys, (upsert) => postgresWriteStatements(table, names, key, upsert, 'upsert', convert), convert);
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {

@@ -1,5 +1,7 @@
-import type { EngineKind } from './sql-engine.ts';
-import type { Statement } from './select-sql.ts';
+import type { Dialect } from './dialect.ts';
+import type { ParamConverter, Statement } from './select-sql.ts';
+import type { EngineKind, SqlRow, TableRef } from './sql-engine.ts';
+import { deleteStatements } from './write-sql.ts';
 
 /** A driver parameter (after the engine's conversion) as an SQL literal of `kind`. */
 export function sqlLiteral(kind: EngineKind, value: unknown): string {
@@ -49,4 +51,17 @@ export function inlineStatement(kind: EngineKind, statement: Statement): string 
     }
   }
   return `${out};`;
+}
+
+/**
+ * A repair script in one engine's SQL: upserts of `rows` (made by the engine's `upserts`) and
+ * deletes of `deleteKeys`, every value written in as a literal.
+ */
+export function repairScriptStatements(kind: EngineKind, d: Dialect, table: TableRef, key: readonly string[], rows: readonly SqlRow[], deleteKeys: readonly SqlRow[],
+  upserts: (rows: readonly SqlRow[]) => Statement[], convert: ParamConverter): string[] {
+  const statements = [
+    ...(rows.length > 0 ? upserts(rows) : []),
+    ...(deleteKeys.length > 0 ? deleteStatements(d, table, key, deleteKeys, convert) : []),
+  ];
+  return statements.map((st) => inlineStatement(kind, st));
 }

@@ -9,7 +9,7 @@ import { byKeyBatches, presentKeysSql, rowsForKeysSql, boundarySql, cursorSql, r
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
 import { beyondInt64, ddlType } from '../sql/type-mapping.ts';
-import { inlineStatement } from '../sql/sql-literal.ts';
+import { repairScriptStatements } from '../sql/sql-literal.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describeSqlite, listSqliteTables } from './introspect.ts';
 import { sqliteParam, sqliteValue, type SqliteParam, type SqliteResult } from './values.ts';
@@ -89,11 +89,7 @@ class SqliteEngine implements SqlEngine {
   async repairScript(table: TableRef, names: readonly string[], key: readonly string[], rows: readonly SqlRow[], deleteKeys: readonly SqlRow[]): Promise<string[]> {
     const columns = await this.cache.columns(table, [...names, ...key]);
     const convert = (n: string, v: SqlValue) => sqliteParam(columns.get(n), v);
-    const statements = [
-      ...(rows.length > 0 ? sqliteWriteStatements(table, names, key, rows, 'upsert', convert) : []),
-      ...(deleteKeys.length > 0 ? deleteStatements(d, table, key, deleteKeys, convert) : []),
-    ];
-    return statements.map((st) => inlineStatement(this.kind, st));
+    return repairScriptStatements(this.kind, d, table, key, rows, deleteKeys, (upsert) => sqliteWriteStatements(table, names, key, upsert, 'upsert', convert), convert);
   }
 
   async boundary(table: TableRef, key: readonly string[], after: SqlRow | undefined, count: number, options: ReadOptions = {}): Promise<SqlRow | undefined> {
