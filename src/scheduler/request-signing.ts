@@ -1,5 +1,6 @@
 import { nonceCache as sdkNonceCache } from '../../sdk/executor.mjs';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { headerValue as header, type HeaderSource } from '../connectors/http/signature.ts';
 
 /**
  * HMAC-SHA256 request signing between the scheduler and its executors (both directions).
@@ -62,8 +63,6 @@ export function signRequest(input: SignRequestInput): Record<string, string> {
   };
 }
 
-export type HeaderSource = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
-
 /** Records a nonce until `expiresAt`; returns true when it was already seen (a replay). */
 export type SeenNonce = (nonce: string, expiresAt: number) => boolean;
 
@@ -84,13 +83,6 @@ export interface VerifyRequestInput {
 
 export type VerifyRequestFailure = 'missing-headers' | 'unknown-key' | 'stale-timestamp' | 'replayed-nonce' | 'signature-mismatch';
 export type VerifyRequestResult = { readonly ok: true; readonly keyId: string } | { readonly ok: false; readonly reason: VerifyRequestFailure };
-
-function header(headers: HeaderSource, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : headers[key];
-  return typeof value === 'string' ? value : value?.[0];
-}
 
 /**
  * Checks a signed request: all headers present, a known key id, a timestamp within the tolerance,

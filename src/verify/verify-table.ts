@@ -1,4 +1,4 @@
-import type { KeyRange, RangeDigest, SqlColumn, SqlEngine, SqlRow, TableInfo, TableRef } from '../connectors/sql/sql-engine.ts';
+import type { KeyRange, SqlColumn, SqlEngine, SqlRow, TableInfo, TableRef } from '../connectors/sql/sql-engine.ts';
 import { errorMessage, sluiceError, SluiceError } from '../core/errors.ts';
 import { Throttle } from '../sync/throttle.ts';
 import { canonicalValue, floatDigitsFor, type Canonical } from './canonical.ts';

@@ -41,7 +41,8 @@ export type VerifyFailure =
 
 export type VerifyResult = { readonly ok: true; readonly keyId: string } | { readonly ok: false; readonly reason: VerifyFailure };
 
-function headerValue(headers: HeaderSource, name: string): string | undefined {
+/** A header by lower-case name from fetch `Headers` or Node's header object (first value of a list). */
+export function headerValue(headers: HeaderSource, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
   const value = key === undefined ? undefined : headers[key];
