@@ -6,7 +6,7 @@ import { rowObject } from './row-json.ts';
 import { SyncLedger, type LedgerChunk, type PlannedChunk } from './sync-ledger.ts';
 import { serialized, type TableJob } from './table-job.ts';
 import type { TableReport } from './sync-report.ts';
-import { writeRows, writeTextRows, type RejectedRow } from './write-rows.ts';
+import { chunkCount, writeChunk, type ChunkRows, type RejectedRow } from './write-rows.ts';
 
 /** Transient chunk failures: 6 attempts over about half a minute. */
 const chunkRetry: RetryPolicy = { attempts: 6, initialDelay: 500, maxDelay: 10_000 };
@@ -75,26 +75,36 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
     return chunk ? { chunk, replay: false } : undefined;
   });
 
-  const readChunk = (chunk: PlannedChunk) => {
+  // Rows go as the source's binary protocol when the target converts that to its own binary
+  // format, else as the source's text when the target can write that (no value per field is
+  // built either way). The first chunk binary cannot write is read again as text, and so is the
+  // rest of the table.
+  let binary = Boolean(source.readRangeBinary && target.writesBinary);
+  const readChunk = async (chunk: PlannedChunk, asBinary = binary): Promise<ChunkRows> => {
     const range = { after: chunk.lo, upTo: chunk.hi };
-    // Kept as the source's text when the target can write that (no value per field is built).
-    return source.readRangeText && target.writesText
-      ? source.readRangeText(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where, expectRows: throttle.chunkRows })
-      : source.readRange(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where });
+    const options = { where: task.where, expectRows: throttle.chunkRows };
+    if (asBinary && source.readRangeBinary) return { binary: await source.readRangeBinary(job.sourceRef, plan.source, plan.sourceKey, range, options) };
+    if (source.readRangeText && target.writesText) return { text: await source.readRangeText(job.sourceRef, plan.source, plan.sourceKey, range, options) };
+    return { rows: await source.readRange(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where }) };
   };
 
   /** `preRead`: the chunk's rows, read while the worker wrote its previous chunk. */
-  const copyChunk = async (chunk: PlannedChunk, replay: boolean, preRead?: ReturnType<typeof readChunk>): Promise<void> => {
+  const copyChunk = async (chunk: PlannedChunk, replay: boolean, preRead?: Promise<ChunkRows>): Promise<void> => {
     const started = Date.now();
-    const rows = await (preRead ?? readChunk(chunk));
-    const count = Array.isArray(rows) ? rows.length : rows.count;
+    let input = await (preRead ?? readChunk(chunk));
+    const count = chunkCount(input);
     await throttle.admit(count, job.signal);
     // A replayed chunk either committed entirely or not at all: with plain inserts, skip existing keys.
     const mode = replay && writeModes[task.mode] === 'insert' ? 'insert-ignore' : writeModes[task.mode]!;
     const rejected: RejectedRow[] = [];
     const into = { table: job.targetRef, columns: plan.target, key: plan.targetKey, mode, writeBatch: task.writeBatch };
-    const written = await target.transaction((writer) =>
-      (Array.isArray(rows) ? writeRows(writer, into, rows, rejected) : writeTextRows(writer, into, rows, rejected)));
+    let written = await target.transaction((writer) => writeChunk(writer, into, input, rejected));
+    if (written === undefined) {
+      if (binary) job.logger.info({ table: job.label, chunk: chunk.seq }, 'binary copy cannot write this table\'s rows; copying it as text');
+      binary = false;
+      input = await readChunk(chunk, false);
+      written = (await target.transaction((writer) => writeChunk(writer, into, input, rejected)))!;
+    }
     await ledger.done(chunk.seq, written, rejected.map((r) => ({ key: keyObject(plan, r.row), reason: r.reason, row: rowObject(plan.source, r.row) })));
     throttle.observe(count, Date.now() - started);
     report.chunks++;
@@ -108,9 +118,9 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
   // A chunk that fails for a transient reason (lost connection, deadlock) is copied again; it is idempotent.
   // Each worker reads its next chunk while it writes the current one, so the source and the target
   // work at the same time (a failed read ahead is simply read again by the chunk's retry).
-  // Only for compact text rows (one buffer a chunk): decoded rows are an object per value, and a
-  // second chunk of those per worker would break the memory budget.
-  const readAhead = Boolean(source.readRangeText && target.writesText);
+  // Only for compact text or binary rows (one buffer a chunk): decoded rows are an object per
+  // value, and a second chunk of those per worker would break the memory budget.
+  const readAhead = Boolean((source.readRangeText && target.writesText) || (source.readRangeBinary && target.writesBinary));
   const startNext = async () => {
     const item = await nextChunk();
     if (!item) return undefined;

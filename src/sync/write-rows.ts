@@ -1,5 +1,6 @@
 import { isDataError } from '../connectors/sql/data-errors.ts';
 import type { SqlRow, TableRef, TableWriter, WriteMode } from '../connectors/sql/sql-engine.ts';
+import type { BinaryRows } from '../connectors/sql/binary-rows.ts';
 import { decodeTextRows, type TextRows } from '../connectors/sql/text-rows.ts';
 import { errorMessage } from '../core/errors.ts';
 
@@ -66,4 +67,28 @@ export async function writeTextRows(writer: TableWriter, target: WriteTarget, ro
     }
   }
   return writeRows(writer, target, decodeTextRows(rows), rejected);
+}
+
+/** A chunk's rows as read: decoded, kept as the source's text, or kept as its binary protocol. */
+export type ChunkRows = { readonly rows: readonly SqlRow[] } | { readonly text: TextRows } | { readonly binary: BinaryRows };
+
+export function chunkCount(input: ChunkRows): number {
+  return 'rows' in input ? input.rows.length : 'text' in input ? input.text.count : input.binary.count;
+}
+
+/**
+ * Writes a chunk's rows in the writer's transaction; returns the rows written, or undefined when
+ * binary rows could not be written so (nothing written: a column or value binary cannot convert,
+ * or a row the target rejects, which only the text path isolates). The caller then reads them again as text.
+ */
+export async function writeChunk(writer: TableWriter, target: WriteTarget, input: ChunkRows, rejected: RejectedRow[]): Promise<number | undefined> {
+  if ('rows' in input) return writeRows(writer, target, input.rows, rejected);
+  if ('text' in input) return writeTextRows(writer, target, input.text, rejected);
+  if (!writer.writeBinary) return undefined;
+  try {
+    return (await writer.writeBinary(target.table, target.columns, target.key, input.binary, target.mode)) ? input.binary.count : undefined;
+  } catch (err) {
+    if (!isDataError(err)) throw err;
+    return undefined;
+  }
 }

@@ -7,12 +7,14 @@ import { mysqlDialect as d, quoteTable } from '../sql/dialect.ts';
 import { byKeyBatches, presentKeysSql, rangeAggregateSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
+import type { BinaryRows } from '../sql/binary-rows.ts';
 import type { TextRows } from '../sql/text-rows.ts';
 import { ddlType } from '../sql/type-mapping.ts';
 import { repairScriptStatements } from '../sql/sql-literal.ts';
 import { shortestFloat32 } from '../sql/values.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describeMysql, listMysqlTables } from './introspect.ts';
+import { queryBinaryRows } from './binary-read.ts';
 import { queryTextRows } from './text-read.ts';
 import { mysqlParam, mysqlTypeCast } from './values.ts';
 import { mysqlWriteStatements } from './writes.ts';
@@ -140,6 +142,17 @@ class MysqlEngine implements SqlEngine {
     const size = { rows: options.expectRows ?? options.limit ?? 1000, rowBytes: this.textRowBytes.get(id) ?? 64 };
     const { rows, rowBytes } = await guard(this.label, 'reading', table, () =>
       queryTextRows(this.pool, statement.sql, statement.params, names.map((n) => columns.get(n)), size, adjust));
+    if (rowBytes > 0) this.textRowBytes.set(id, Math.ceil(rowBytes * 1.05));
+    return rows;
+  }
+
+  async readRangeBinary(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number; expectRows?: number } = {}): Promise<BinaryRows> {
+    const columns = await this.cache.columns(table, [...names, ...key]);
+    const statement = rangeSql(this.context(columns), table, names, key, range, options.where, options.limit);
+    const id = ['binary', table.schema ?? '', table.name, ...names].join('\u0000');
+    const size = { rows: options.expectRows ?? options.limit ?? 1000, rowBytes: this.textRowBytes.get(id) ?? 64 };
+    const { rows, rowBytes } = await guard(this.label, 'reading', table, () =>
+      queryBinaryRows(this.pool, statement.sql, statement.params, names.map((n) => columns.get(n)), size));
     if (rowBytes > 0) this.textRowBytes.set(id, Math.ceil(rowBytes * 1.05));
     return rows;
   }

@@ -1,6 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { SqlColumn, SqlRow } from '../sql/sql-engine.ts';
 import type { TextRows, WireForm } from '../sql/text-rows.ts';
+import { grow, growInts } from './row-buffer.ts';
 import { wireForm, type WireField } from './wire-forms.ts';
 
 /** The parts of mysql2's internals a text read touches (lib/packets/packet.js, lib/commands/query.js). */
@@ -119,22 +120,6 @@ class MysqlTextRows implements TextRows {
     }
     return this;
   }
-}
-
-/** Field offsets are 32-bit: a chunk of rows holds less than 2 GiB. */
-const MAX_BYTES = 2 ** 31 - 1;
-
-function grow(buffer: Buffer, need: number): Buffer {
-  if (need > MAX_BYTES) throw new RangeError(`a chunk of rows over ${MAX_BYTES} bytes; use a smaller readBatch`);
-  const next = Buffer.allocUnsafe(Math.min(MAX_BYTES, Math.max(need, buffer.length * 2)));
-  buffer.copy(next, 0, 0, buffer.length);
-  return next;
-}
-
-function growInts(ints: Int32Array, need: number): Int32Array {
-  const next = new Int32Array(Math.max(need, ints.length * 2));
-  next.set(ints);
-  return next;
 }
 
 /** How much to allocate for a query's rows: the count expected and the bytes each (packet header included). */

@@ -8,13 +8,15 @@ export interface WireField {
   readonly characterSet: number;
   /** mysql2's name for that character set's encoding (`utf8` for utf8mb3/utf8mb4). */
   readonly encoding?: string;
+  /** Column flags (32 = UNSIGNED). */
+  readonly flags?: number;
 }
 
 // Column types of the protocol (mysql2/lib/constants/types.js).
-const DECIMAL = 0x00, TINY = 0x01, SHORT = 0x02, LONG = 0x03, DOUBLE = 0x05, TIMESTAMP = 0x07, LONGLONG = 0x08,
-  INT24 = 0x09, DATE = 0x0a, TIME = 0x0b, DATETIME = 0x0c, VARCHAR = 0x0f, JSON = 0xf5, NEWDECIMAL = 0xf6, ENUM = 0xf7,
+export const DECIMAL = 0x00, TINY = 0x01, SHORT = 0x02, LONG = 0x03, FLOAT = 0x04, DOUBLE = 0x05, NULL = 0x06, TIMESTAMP = 0x07, LONGLONG = 0x08,
+  INT24 = 0x09, DATE = 0x0a, TIME = 0x0b, DATETIME = 0x0c, YEAR = 0x0d, VARCHAR = 0x0f, JSON = 0xf5, NEWDECIMAL = 0xf6, ENUM = 0xf7,
   SET = 0xf8, TINY_BLOB = 0xf9, MEDIUM_BLOB = 0xfa, LONG_BLOB = 0xfb, BLOB = 0xfc, VAR_STRING = 0xfd, STRING = 0xfe, GEOMETRY = 0xff;
-const BINARY_CHARSET = 63;
+export const BINARY_CHARSET = 63;
 
 const when = (ok: boolean, form: WireForm): WireForm => (ok ? form : 'value');
 

@@ -14,9 +14,14 @@ import { conflictClause } from './writes.ts';
 /** Writes of fewer rows go as multi-row INSERTs (COPY's extra round trips cost more than they save there). */
 export const COPY_MIN_ROWS = 50;
 
-/** `COPY target (columns) FROM STDIN`, text format. */
-export function copyIntoSql(table: TableRef, columns: readonly string[]): string {
-  return `COPY ${quoteTable(d, table)} (${quoteList(d, columns)}) FROM STDIN`;
+/** The COPY data format: tab-separated text, or PostgreSQL's binary format. */
+export type CopyFormat = 'text' | 'binary';
+
+const withFormat = (format: CopyFormat) => (format === 'binary' ? ' (FORMAT binary)' : '');
+
+/** `COPY target (columns) FROM STDIN` in the format. */
+export function copyIntoSql(table: TableRef, columns: readonly string[], format: CopyFormat = 'text'): string {
+  return `COPY ${quoteTable(d, table)} (${quoteList(d, columns)}) FROM STDIN${withFormat(format)}`;
 }
 
 /** The staging table's quoted name (in the session's temporary schema). */
@@ -28,8 +33,8 @@ export function createStageSql(stage: string, table: TableRef, columns: readonly
   return `CREATE TEMP TABLE ${stage} ON COMMIT DROP AS SELECT ${quoteList(d, columns)} FROM ${quoteTable(d, table)} WITH NO DATA`;
 }
 
-export function copyIntoStageSql(stage: string, columns: readonly string[]): string {
-  return `COPY ${stage} (${quoteList(d, columns)}) FROM STDIN`;
+export function copyIntoStageSql(stage: string, columns: readonly string[], format: CopyFormat = 'text'): string {
+  return `COPY ${stage} (${quoteList(d, columns)}) FROM STDIN${withFormat(format)}`;
 }
 
 /**

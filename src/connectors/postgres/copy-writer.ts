@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { TableRef, WriteMode } from '../sql/sql-engine.ts';
 import { copyIn, type CopyFrom } from './copy-in.ts';
-import { copyIntoSql, copyIntoStageSql, createStageSql, emptyStageSql, mergeStageSql, stageName, TRUNCATE_STAGE_AFTER } from './copy-sql.ts';
+import { copyIntoSql, copyIntoStageSql, createStageSql, emptyStageSql, mergeStageSql, stageName, TRUNCATE_STAGE_AFTER, type CopyFormat } from './copy-sql.ts';
 import { insertsWhenNoConflict, tableId, type CopyTargets } from './copy-target.ts';
 
 /** After an optimistic COPY met an existing key, this many writes to the table go through the staging table first. */
@@ -57,18 +57,19 @@ export class CopyWriter {
   }
 
   /**
-   * Writes `rows` rows (at most one per key for upsert and replace) whose COPY text `encode` makes
-   * (called once, when first needed); `inserts` writes them as INSERTs.
+   * Writes `rows` rows (at most one per key for upsert and replace) whose COPY data in `format`
+   * `encode` makes (called once, when first needed); `inserts` writes them as INSERTs. Resolves
+   * false, having written nothing, when the write needs INSERTs and there are none.
    */
-  async write(table: TableRef, names: readonly string[], key: readonly string[], rows: number, mode: WriteMode, encode: () => readonly Uint8Array[], inserts: () => Promise<unknown>): Promise<void> {
+  async write(table: TableRef, names: readonly string[], key: readonly string[], rows: number, mode: WriteMode, encode: () => readonly Uint8Array[], inserts: (() => Promise<unknown>) | undefined, format: CopyFormat = 'text'): Promise<boolean> {
     let parts: readonly Uint8Array[] | undefined;
     const data = () => (parts ??= encode());
     const entry = await this.targets.get(table);
     const optimistic = mode === 'insert' ? entry.target.direct : insertsWhenNoConflict(entry.target, key, mode);
     if (optimistic && (mode === 'insert' || entry.stageFirst === 0)) {
       try {
-        await this.savepoint(table, () => copyIn(this.client, this.copyFrom, copyIntoSql(table, names), data()));
-        return;
+        await this.savepoint(table, () => copyIn(this.client, this.copyFrom, copyIntoSql(table, names, format), data()));
+        return true;
       } catch (err) {
         if (mode === 'insert' || !isConflict(err)) throw err;
         entry.stageFirst = STAGE_AFTER_CONFLICT;
@@ -78,17 +79,19 @@ export class CopyWriter {
     }
     if (!this.targets.stagingDenied) {
       try {
-        await this.staged(table, names, key, mode, rows, data());
-        return;
+        await this.staged(table, names, key, mode, rows, data(), format);
+        return true;
       } catch (err) {
         if (!isTempDenied(err)) throw err;
         this.targets.stagingDenied = true;
       }
     }
+    if (!inserts) return false;
     await inserts();
+    return true;
   }
 
-  private async staged(table: TableRef, names: readonly string[], key: readonly string[], mode: WriteMode, rows: number, parts: readonly Uint8Array[]): Promise<void> {
+  private async staged(table: TableRef, names: readonly string[], key: readonly string[], mode: WriteMode, rows: number, parts: readonly Uint8Array[], format: CopyFormat): Promise<void> {
     const id = `${tableId(table)}\u0000${names.join('\u0000')}`;
     const known = this.stages.get(id);
     const stage = known ?? { name: stageName(++this.made), rows: 0, sinceTruncate: 0 };
@@ -96,7 +99,7 @@ export class CopyWriter {
     const prepare = !known ? createStageSql(stage.name, table, names) : stage.rows > 0 ? emptyStageSql(stage.name, truncate) : undefined;
     // All of it is undone with the savepoint if the write fails: the stage is then as it was before.
     await this.savepoint(table, async () => {
-      await copyIn(this.client, this.copyFrom, copyIntoStageSql(stage.name, names), parts);
+      await copyIn(this.client, this.copyFrom, copyIntoStageSql(stage.name, names, format), parts);
       await this.client.query(mergeStageSql(stage.name, table, names, key, mode));
     }, prepare);
     if (!known) this.stages.set(id, stage);

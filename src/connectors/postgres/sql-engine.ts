@@ -7,6 +7,7 @@ import { postgresDialect as d, quoteTable } from '../sql/dialect.ts';
 import { byKeyBatches, presentKeysSql, rangeAggregateSql, rowsForKeysSql, boundarySql, cursorSql, rangeSql, type CursorPosition, type SelectContext, type Statement } from '../sql/select-sql.ts';
 import { guard, sqlError } from '../sql/sql-error.ts';
 import type { KeyRange, RangeDigest, ReadOptions, SqlColumn, SqlEngine, SqlRow, SqlValue, TableInfo, TableRef, TableWriter, WriteMode } from '../sql/sql-engine.ts';
+import type { BinaryRows } from '../sql/binary-rows.ts';
 import { decodeTextRows, type TextRows } from '../sql/text-rows.ts';
 import { ddlType } from '../sql/type-mapping.ts';
 import { repairScriptStatements } from '../sql/sql-literal.ts';
@@ -16,8 +17,9 @@ import { postgresParam, postgresTypeParser } from './values.ts';
 import type { CopyFrom } from './copy-in.ts';
 import { COPY_MIN_ROWS } from './copy-sql.ts';
 import { copyText } from './copy-text.ts';
+import { copyBinaryRows } from './copy-binary-rows.ts';
 import { copyTextRows } from './copy-text-rows.ts';
-import { textCopyPlan } from './text-copy-plan.ts';
+import { binaryCopyPlan, textCopyPlan } from './text-copy-plan.ts';
 import { CopyTargets, postgresCopyTarget } from './copy-target.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { HeldStatements } from './held-statements.ts';
@@ -43,6 +45,7 @@ function bytesOutsideBytea(columns: readonly (SqlColumn | undefined)[], rows: re
 class PostgresEngine implements SqlEngine {
   readonly kind = 'postgres' as const;
   readonly writesText = true;
+  readonly writesBinary = true;
   readonly label: string;
   private readonly pool: Pool;
   private readonly copyFrom: CopyFrom;
@@ -199,6 +202,16 @@ class PostgresEngine implements SqlEngine {
         const inserts = () => this.run(client, held, postgresWriteStatements(table, names, key, decodeTextRows(input), mode, (n, v) => postgresParam(columns.get(n), v)), 'writing', table);
         await copier.write(table, names, key, input.count, mode, () => parts, inserts);
         return true;
+      },
+      writeBinary: async (table: TableRef, names: readonly string[], key: readonly string[], input: BinaryRows, mode: WriteMode) => {
+        const columns = await this.cache.columns(table, names);
+        const plans = binaryCopyPlan(input, names, key, mode, names.map((n) => columns.get(n)));
+        if (!plans) return false;
+        const parts = copyBinaryRows(input, plans);
+        if (!parts) return false;
+        if (mode === 'replace') replaceKeyIndex(table, names, key);
+        // No INSERTs: where the write would need them (no staging table allowed), the rows are read again as text.
+        return copier.write(table, names, key, input.count, mode, () => parts, undefined, 'binary');
       },
       deleteKeys: async (table: TableRef, key: readonly string[], keys: readonly SqlRow[]) => {
         if (keys.length === 0) return 0;

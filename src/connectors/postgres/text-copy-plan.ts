@@ -1,6 +1,8 @@
+import type { BinaryRows } from '../sql/binary-rows.ts';
 import type { SqlColumn, WriteMode } from '../sql/sql-engine.ts';
 import { mayRepeatKey, type TextRows } from '../sql/text-rows.ts';
 import { COPY_MIN_ROWS } from './copy-sql.ts';
+import { binaryPlans, type BinaryPlan } from './copy-binary-rows.ts';
 import { copyFieldPlans, type CopyFieldPlan } from './copy-text-rows.ts';
 
 /**
@@ -16,6 +18,23 @@ export function textCopyPlan(input: TextRows, names: readonly string[], key: rea
   const at = key.map((k) => names.indexOf(k));
   if ((mode === 'upsert' || mode === 'replace') && at.length > 0 && at.every((i) => i >= 0)) {
     const byBytes = at.every((i) => input.forms[i] !== 'value' && input.columns[i]?.family !== 'float');
+    if (!byBytes || mayRepeatKey(input, at)) return undefined;
+  }
+  return plans;
+}
+
+/**
+ * How BinaryRows are COPYed (binary format) into the target columns, or undefined when the text
+ * path must write them: a column without a binary plan or (upsert and replace) rows that may
+ * repeat a key. Any number of rows goes as COPY: a chunk too small for it is read as text.
+ */
+export function binaryCopyPlan(input: BinaryRows, names: readonly string[], key: readonly string[], mode: WriteMode, targets: readonly (SqlColumn | undefined)[]): BinaryPlan[] | undefined {
+  if (input.width !== names.length) return undefined;
+  const plans = binaryPlans(input, targets);
+  if (!plans) return undefined;
+  const at = key.map((k) => names.indexOf(k));
+  if ((mode === 'upsert' || mode === 'replace') && at.length > 0 && at.every((i) => i >= 0)) {
+    const byBytes = at.every((i) => input.forms[i]!.kind !== 'value' && input.columns[i]?.family !== 'float');
     if (!byBytes || mayRepeatKey(input, at)) return undefined;
   }
   return plans;

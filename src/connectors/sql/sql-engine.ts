@@ -1,3 +1,4 @@
+import type { BinaryRows } from './binary-rows.ts';
 import type { TextRows } from './text-rows.ts';
 
 /**
@@ -94,6 +95,14 @@ export interface TableWriter {
    * error nothing of this call is applied. Only writers of engines with `writesText`.
    */
   writeText?(table: TableRef, columns: readonly string[], key: readonly string[], rows: TextRows, mode: WriteMode): Promise<boolean>;
+  /**
+   * Writes rows kept as a source's binary protocol (BinaryRows) with the effect `write` has for
+   * the same rows read by readRange, converting each field's bytes to the target's own binary
+   * format. Resolves false, having written nothing, when a column or a value cannot be converted
+   * so (the caller then reads the rows again as text); on error nothing of this call is applied.
+   * Only writers of engines with `writesBinary`.
+   */
+  writeBinary?(table: TableRef, columns: readonly string[], key: readonly string[], rows: BinaryRows, mode: WriteMode): Promise<boolean>;
   /** Deletes the rows with these key values; returns how many were deleted. */
   deleteKeys(table: TableRef, key: readonly string[], keys: readonly SqlRow[]): Promise<number>;
 }
@@ -122,6 +131,13 @@ export interface SqlEngine {
   readRangeText?(table: TableRef, columns: readonly string[], key: readonly string[], range: KeyRange, options?: ReadOptions & { limit?: number; expectRows?: number }): Promise<TextRows>;
   /** True when this engine's writers take TextRows (`TableWriter.writeText`). */
   readonly writesText?: boolean;
+  /**
+   * readRange's rows as the source's binary protocol sent them (see BinaryRows): for a target
+   * engine with `writesBinary`. Absent where not supported.
+   */
+  readRangeBinary?(table: TableRef, columns: readonly string[], key: readonly string[], range: KeyRange, options?: ReadOptions & { limit?: number; expectRows?: number }): Promise<BinaryRows>;
+  /** True when this engine's writers take BinaryRows (`TableWriter.writeBinary`). */
+  readonly writesBinary?: boolean;
   /**
    * Incremental reads: rows with `(cursor, key) > (after.cursor, after.key)` (or `cursor >= from`
    * when no `after`), `cursor <= upTo`, in `(cursor, key)` order, at most `limit`. `cursor` is a

@@ -44,10 +44,10 @@ export function decodeTextRows(rows: TextRows): SqlRow[] {
 /**
  * False when no two rows have the same bytes in the columns `at` (a key); true when two may have
  * (their 64-bit hash of those bytes repeats, so a caller that must be sure compares the values).
- * For TextRows from one source, equal bytes in a column mean equal values and different bytes
- * different values, except for floats (`-0` and `0`).
+ * For TextRows (and BinaryRows) from one source, equal bytes in a column mean equal values and
+ * different bytes different values, except for floats (`-0` and `0`).
  */
-export function mayRepeatKey(rows: TextRows, at: readonly number[]): boolean {
+export function mayRepeatKey(rows: Pick<TextRows, 'data' | 'bounds' | 'width' | 'count'>, at: readonly number[]): boolean {
   const { data, bounds, width, count } = rows;
   let size = 16;
   while (size < 2 * count) size *= 2;

@@ -1,0 +1,37 @@
+import type { SqlColumn } from './sql-engine.ts';
+
+/**
+ * How the bytes of a BinaryRows field encode its value (little-endian, as the MySQL binary
+ * protocol sends them):
+ * - `int`: a two's complement (or unsigned) integer of `bytes` bytes
+ * - `float`: an IEEE 754 binary32 (`bytes` 4) or binary64 (8); a binary64 `float` of a source
+ *   column with 24 bits (FLOAT read as a DOUBLE) holds a binary32 value exactly
+ * - `decimal`: the exact decimal literal in ASCII (`-123.4500`, no exponent)
+ * - `date`: year (2 bytes), month, day, and for `datetime` hour, minute, second and optionally
+ *   microseconds (4 bytes); 0 bytes is the zero date
+ * - `utf8`: UTF-8 text (strings, JSON); `bytes`: a binary value
+ * - `value`: none of these; a target cannot write such a column from the bytes
+ */
+export type BinaryForm =
+  | { readonly kind: 'int'; readonly bytes: 1 | 2 | 4 | 8; readonly unsigned: boolean }
+  | { readonly kind: 'float'; readonly bytes: 4 | 8 }
+  | { readonly kind: 'decimal' | 'utf8' | 'bytes' | 'value' }
+  | { readonly kind: 'date'; readonly time: boolean };
+
+/**
+ * Rows as a source's binary protocol sent them (a MySQL prepared statement's result), kept as bytes
+ * for a target that converts them to its own binary format (PostgreSQL binary COPY) without
+ * building a value per field. Same layout as TextRows: field `c` of row `r` is
+ * `data[bounds[i] .. bounds[i + 1])` with `i = 2 * (r * width + c)`, `bounds[i] === -1` is NULL.
+ * Equal bytes in a column are equal values and different bytes different values, except for
+ * floats (`-0` and `0`) and `value` fields.
+ */
+export interface BinaryRows {
+  readonly count: number;
+  readonly width: number;
+  /** The source columns in field order (undefined when the source does not know one). */
+  readonly columns: readonly (SqlColumn | undefined)[];
+  readonly forms: readonly BinaryForm[];
+  readonly data: Uint8Array;
+  readonly bounds: Int32Array;
+}
