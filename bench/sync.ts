@@ -5,7 +5,7 @@
  *   MariaDB:    the rows as multi-row INSERTs (`mariadb-dump --no-create-info`), loaded with the `mariadb` client
  *   PostgreSQL: the rows as tab-separated text, loaded with `psql -c "\copy ... FROM ..."` (COPY)
  * Sources and targets are scratch databases on the machine's MariaDB (3306) and PostgreSQL (5432).
- * Environment: BENCH_ROWS (default 1000000), BENCH_RUNS (default 3, medians), BENCH_DOCS=0|1.
+ * Environment: BENCH_ROWS (default 1000000), BENCH_RUNS (default 5, medians), BENCH_DOCS=0|1.
  * Last lines: `sync-<pair> rows_per_s=N ceiling_rows_per_s=M ratio=R peak_rss_mb=X`.
  */
 import { execFile, spawn } from 'node:child_process';
@@ -15,11 +15,11 @@ import { promisify } from 'node:util';
 import { MARIADB, POSTGRES, scratchDir, scratchMariaDb, scratchPostgres } from '../test/services/scratch-databases.ts';
 import { describeMachine, machineLine } from './machine.ts';
 import type { SyncChildJob, SyncChildResult } from './lib/sync-child.ts';
-import { writeSyncDocs } from './lib/sync-docs.ts';
+import { mebibytesToMegabytes, writeSyncDocs } from './lib/sync-docs.ts';
 
 const exec = promisify(execFile);
 /** The flags bin/sluice.js runs with (its shebang), so the child measures what `sluice sync` does. */
-const SLUICE_NODE_FLAGS = ['--max-semi-space-size=8'];
+const SLUICE_NODE_FLAGS = ['--max-semi-space-size=8', '--heap-growing-percent=100'];
 const here = import.meta.dirname;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -48,7 +48,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 export async function run(): Promise<void> {
   const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
-  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
   const writeDocs = process.env.BENCH_DOCS === undefined ? rows === 1_000_000 : process.env.BENCH_DOCS === '1';
   const [src, dstMaria, dstPg, dir] = await Promise.all([scratchMariaDb('sluice_bench'), scratchMariaDb('sluice_bench'), scratchPostgres('sluice_bench'), scratchDir('sluice-bench-sync-')]);
   try {
@@ -90,7 +90,7 @@ export async function run(): Promise<void> {
       const n = median(r.sluice.map((x) => x.rowsPerSec));
       const m = median(r.ceiling);
       const rss = Math.max(...r.sluice.map((x) => x.maxRssMiB));
-      return { pair, n, m, rss, runs: r, line: `sync-${pair} rows_per_s=${Math.round(n)} ceiling_rows_per_s=${Math.round(m)} ratio=${(n / m).toFixed(2)} peak_rss_mb=${rss}` };
+      return { pair, n, m, rss, runs: r, line: `sync-${pair} rows_per_s=${Math.round(n)} ceiling_rows_per_s=${Math.round(m)} ratio=${(n / m).toFixed(2)} peak_rss_mb=${mebibytesToMegabytes(rss)}` };
     });
     if (writeDocs) await writeSyncDocs(resolve(here, '..', 'docs', 'benchmarks.md'), { machine: machineLine(machine), date: machine.date, rows, runs, pairs: lines });
     for (const l of lines) console.log(l.line);

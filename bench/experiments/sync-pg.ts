@@ -22,7 +22,7 @@ const here = import.meta.dirname;
 const rows = Number(process.env.BENCH_ROWS ?? 300_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const pair = process.env.BENCH_PAIR ?? 'mp';
-const flags = ['--max-semi-space-size=8', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+const flags = ['--max-semi-space-size=8', '--heap-growing-percent=100', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 // BENCH_ENV="A=1|A=0": variants separated by |, run alternately each round.
 const variants = (process.env.BENCH_ENV ?? '').split('|').map((v) => Object.fromEntries(v.split(' ').filter(Boolean).map((kv) => kv.split('=') as [string, string])));
 let extraEnv: Record<string, string> = variants[0]!;

@@ -1,6 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { SyncChildResult } from './sync-child.ts';
 
+/** The children report RSS in MiB; the issue's target and the result line are in MB (10^6 bytes). */
+export const mebibytesToMegabytes = (mib: number) => Math.round(mib * 1.048576);
+
 export interface SyncDocsEntry {
   readonly machine: string;
   readonly date: string;
@@ -29,7 +32,7 @@ export async function writeSyncDocs(file: string, e: SyncDocsEntry): Promise<voi
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    ...e.pairs.map((p) => `- **${p.pair}**: ${fmt(p.n)} rows/s against ${fmt(p.m)} (ratio ${(p.n / p.m).toFixed(2)}, target ≥ 0.7: ${p.n / p.m >= 0.7 ? 'met' : '**not met**'}); peak RSS ${p.rss} MiB (target < 256: ${p.rss < 256 ? 'met' : '**not met**'}).`),
+    ...e.pairs.map((p) => `- **${p.pair}**: ${fmt(p.n)} rows/s against ${fmt(p.m)} (ratio ${(p.n / p.m).toFixed(2)}, target ≥ 0.7: ${p.n / p.m >= 0.7 ? 'met' : '**not met**'}); peak RSS ${p.rss} MiB = ${mebibytesToMegabytes(p.rss)} MB (target < 256 MB: ${mebibytesToMegabytes(p.rss) < 256 ? 'met' : '**not met**'}).`),
     '',
   ].join('\n');
   const at = text.indexOf(MARKER) + MARKER.length;
