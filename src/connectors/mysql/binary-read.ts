@@ -2,7 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type { BinaryForm, BinaryRows } from '../sql/binary-rows.ts';
 import type { SqlColumn } from '../sql/sql-engine.ts';
 import { ABSENT, binaryForm, binaryLayout, LENGTH_BYTE } from './binary-forms.ts';
-import { grow, growInts } from './row-buffer.ts';
+import { codedSize, codedValue, grow, growInts } from './row-buffer.ts';
 import type { TextRowsSize } from './text-read.ts';
 import type { WireField } from './wire-forms.ts';
 
@@ -93,19 +93,8 @@ class MysqlBinaryRows implements BinaryRows {
         at += 1;
       } else {
         const tag = data[at]!;
-        if (tag < 0xfb) {
-          len = tag;
-          at += 1;
-        } else if (tag === 0xfc) {
-          len = data[at + 1]! | (data[at + 2]! << 8);
-          at += 3;
-        } else if (tag === 0xfd) {
-          len = data[at + 1]! | (data[at + 2]! << 8) | (data[at + 3]! << 16);
-          at += 4;
-        } else {
-          len = data.readUInt32LE(at + 1) + data.readUInt32LE(at + 5) * 2 ** 32;
-          at += 9;
-        }
+        len = tag < 0xfb ? tag : codedValue(data, at);
+        at += tag < 0xfb ? 1 : codedSize(tag);
       }
       bounds[b] = at;
       at += len;

@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { SqlColumn, SqlRow } from '../sql/sql-engine.ts';
 import type { TextRows, WireForm } from '../sql/text-rows.ts';
-import { grow, growInts } from './row-buffer.ts';
+import { codedSize, codedValue, grow, growInts } from './row-buffer.ts';
 import { wireForm, type WireField } from './wire-forms.ts';
 
 /** The parts of mysql2's internals a text read touches (lib/packets/packet.js, lib/commands/query.js). */
@@ -80,25 +80,15 @@ class MysqlTextRows implements TextRows {
     for (let c = 0; c < this.width; c++, b += 2) {
       if (at >= end) throw new Error(`row ${r} has fewer than ${this.width} fields`);
       const tag = data[at]!;
-      let len: number;
-      if (tag < 0xfb) {
-        len = tag;
-        at += 1;
-      } else if (tag === NULL_FIELD) {
+      if (tag === NULL_FIELD) {
         bounds[b] = -1;
         bounds[b + 1] = -1;
         at += 1;
         continue;
-      } else if (tag === 0xfc) {
-        len = data[at + 1]! | (data[at + 2]! << 8);
-        at += 3;
-      } else if (tag === 0xfd) {
-        len = data[at + 1]! | (data[at + 2]! << 8) | (data[at + 3]! << 16);
-        at += 4;
-      } else {
-        len = data.readUInt32LE(at + 1) + data.readUInt32LE(at + 5) * 2 ** 32;
-        at += 9;
       }
+      // Short fields (the usual case) have their length in the tag itself.
+      const len = tag < 0xfb ? tag : codedValue(data, at);
+      at += tag < 0xfb ? 1 : codedSize(tag);
       bounds[b] = at;
       at += len;
       bounds[b + 1] = at;

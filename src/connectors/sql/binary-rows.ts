@@ -1,4 +1,4 @@
-import type { SqlColumn } from './sql-engine.ts';
+import type { TextRows } from './text-rows.ts';
 
 /**
  * How the bytes of a BinaryRows field encode its value (little-endian, as the MySQL binary
@@ -26,12 +26,6 @@ export type BinaryForm =
  * Equal bytes in a column are equal values and different bytes different values, except for
  * floats (`-0` and `0`) and `value` fields.
  */
-export interface BinaryRows {
-  readonly count: number;
-  readonly width: number;
-  /** The source columns in field order (undefined when the source does not know one). */
-  readonly columns: readonly (SqlColumn | undefined)[];
+export interface BinaryRows extends Omit<TextRows, 'forms' | 'row'> {
   readonly forms: readonly BinaryForm[];
-  readonly data: Uint8Array;
-  readonly bounds: Int32Array;
 }
