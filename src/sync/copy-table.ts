@@ -11,6 +11,9 @@ import { chunkCount, writeChunk, type ChunkRows, type RejectedRow } from './writ
 /** Transient chunk failures: 6 attempts over about half a minute. */
 const chunkRetry: RetryPolicy = { attempts: 6, initialDelay: 500, maxDelay: 10_000 };
 
+/** Chunks binary COPY could not write after which a table goes on as text. */
+const BINARY_DECLINES = 3;
+
 const writeModes: Record<string, WriteMode> = { upsert: 'upsert', insert: 'insert', replace: 'replace', truncate: 'insert' };
 
 /** Describes the source table and makes sure the target table exists (creating it if allowed). */
@@ -77,9 +80,11 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
 
   // Rows go as the source's binary protocol when the target converts that to its own binary
   // format, else as the source's text when the target can write that (no value per field is
-  // built either way). The first chunk binary cannot write is read again as text, and so is the
-  // rest of the table.
+  // built either way). A chunk binary cannot write (a value it cannot convert, a row the target
+  // rejects) is read again as text; after BINARY_DECLINES such chunks (a column it cannot convert
+  // declines every chunk) the rest of the table goes as text.
   let binary = Boolean(source.readRangeBinary && target.writesBinary);
+  let declines = 0;
   const readChunk = async (chunk: PlannedChunk, asBinary = binary): Promise<ChunkRows> => {
     const range = { after: chunk.lo, upTo: chunk.hi };
     const options = { where: task.where, expectRows: throttle.chunkRows };
@@ -100,8 +105,10 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
     const into = { table: job.targetRef, columns: plan.target, key: plan.targetKey, mode, writeBatch: task.writeBatch };
     let written = await target.transaction((writer) => writeChunk(writer, into, input, rejected));
     if (written === undefined) {
-      if (binary) job.logger.info({ table: job.label, chunk: chunk.seq }, 'binary copy cannot write this table\'s rows; copying it as text');
-      binary = false;
+      if (binary && ++declines >= BINARY_DECLINES) {
+        binary = false;
+        job.logger.info({ table: job.label, chunk: chunk.seq }, 'binary copy cannot write this table\'s rows; copying the rest as text');
+      }
       input = await readChunk(chunk, false);
       written = (await target.transaction((writer) => writeChunk(writer, into, input, rejected)))!;
     }

@@ -128,6 +128,29 @@ describe('sync between engines', () => {
     assert.equal(strict.tables[0]!.error?.code, 'SLUICE_7102');
   });
 
+  test('MariaDB → PostgreSQL: a chunk binary COPY cannot write goes as text, and a column it cannot convert sends the table to text', async () => {
+    const m = await engine(maria.config);
+    const p = await engine(pgdb.config);
+    await maria.conn.query(`CREATE TABLE dated (id INT PRIMARY KEY, d DATE, t TIME, name VARCHAR(20));
+      INSERT INTO dated SELECT seq, DATE_ADD('2024-01-01', INTERVAL seq DAY), SEC_TO_TIME(seq * 61), CONCAT('n', seq) FROM seq_1_to_60;
+      SET SESSION sql_mode = ''; UPDATE dated SET d = '0000-00-00' WHERE id = 25; SET SESSION sql_mode = DEFAULT`);
+    // Without the TIME column: chunk 3 holds the zero date, which binary cannot convert and PostgreSQL rejects as text.
+    const dates = await sync({ name: 'dated', from: { connection: 'a', tables: ['dated'] }, columns: { exclude: ['t'] }, readBatch: 10, maxErrors: 5 }, m, p);
+    assert.equal(dates.status, 'ok', JSON.stringify(dates.tables[0]?.error));
+    assert.deepEqual([dates.totals.rowsWritten, dates.totals.rejected], [59, 1]);
+    assert.deepEqual(dates.rejects.map((r) => r.key), [{ id: 25 }]);
+    const want = (await maria.conn.query("SELECT id, DATE_FORMAT(d, '%Y-%m-%d') AS d, name FROM dated WHERE id <> 25 ORDER BY id") as unknown as [unknown[]])[0];
+    assert.deepEqual((await pgdb.client.query('SELECT id, d::text AS d, name FROM dated ORDER BY id')).rows, JSON.parse(JSON.stringify(want)));
+    // With it (TIME has no binary plan): every chunk is copied, as text.
+    await pgdb.client.query('DROP TABLE dated');
+    await maria.conn.query('UPDATE dated SET d = NULL WHERE id = 25');
+    const times = await sync({ name: 'timed', from: { connection: 'a', tables: ['dated'] }, readBatch: 10 }, m, p);
+    assert.equal(times.status, 'ok', JSON.stringify(times.tables[0]?.error));
+    assert.equal(times.totals.rowsWritten, 60);
+    const all = (await maria.conn.query("SELECT id, CAST(t AS CHAR) AS t FROM dated ORDER BY id") as unknown as [unknown[]])[0];
+    assert.deepEqual((await pgdb.client.query('SELECT id, t::text AS t FROM dated ORDER BY id')).rows, JSON.parse(JSON.stringify(all)));
+  });
+
   test('columns: exclude and rename, and a WHERE filter; an unknown column is named', async () => {
     const m = await engine(maria.config);
     const s = await engine({ type: 'sqlite', file: join(dir.dir, 'columns.db') });
