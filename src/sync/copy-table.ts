@@ -11,9 +11,6 @@ import { chunkCount, writeChunk, type ChunkRows, type RejectedRow } from './writ
 /** Transient chunk failures: 6 attempts over about half a minute. */
 const chunkRetry: RetryPolicy = { attempts: 6, initialDelay: 500, maxDelay: 10_000 };
 
-/** Chunks binary COPY could not write after which a table goes on as text. */
-const BINARY_DECLINES = 3;
-
 const writeModes: Record<string, WriteMode> = { upsert: 'upsert', insert: 'insert', replace: 'replace', truncate: 'insert' };
 
 /** Describes the source table and makes sure the target table exists (creating it if allowed). */
@@ -81,14 +78,25 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
   // Rows go as the source's binary protocol when the target converts that to its own binary
   // format, else as the source's text when the target can write that (no value per field is
   // built either way). A chunk binary cannot write (a value it cannot convert, a row the target
-  // rejects) is read again as text; after BINARY_DECLINES such chunks (a column it cannot convert
-  // declines every chunk) the rest of the table goes as text.
+  // rejects) is read again as text. A column it cannot convert, or a source that cannot run the
+  // read as a prepared statement, sends the rest of the table to text.
   let binary = Boolean(source.readRangeBinary && target.writesBinary);
-  let declines = 0;
+  const textFromNowOn = (chunk: PlannedChunk, why: string) => {
+    if (!binary) return;
+    binary = false;
+    job.logger.info({ table: job.label, chunk: chunk.seq, why }, 'copying the rest of the table as text');
+  };
   const readChunk = async (chunk: PlannedChunk, asBinary = binary): Promise<ChunkRows> => {
     const range = { after: chunk.lo, upTo: chunk.hi };
     const options = { where: task.where, expectRows: throttle.chunkRows };
-    if (asBinary && source.readRangeBinary) return { binary: await source.readRangeBinary(job.sourceRef, plan.source, plan.sourceKey, range, options) };
+    if (asBinary && source.readRangeBinary) {
+      try {
+        return { binary: await source.readRangeBinary(job.sourceRef, plan.source, plan.sourceKey, range, options) };
+      } catch (err) {
+        // Read as text instead; if that fails too, its error is the chunk's.
+        textFromNowOn(chunk, `binary read failed: ${errorMessage(err)}`);
+      }
+    }
     if (source.readRangeText && target.writesText) return { text: await source.readRangeText(job.sourceRef, plan.source, plan.sourceKey, range, options) };
     return { rows: await source.readRange(job.sourceRef, plan.source, plan.sourceKey, range, { where: task.where }) };
   };
@@ -104,13 +112,11 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
     const rejected: RejectedRow[] = [];
     const into = { table: job.targetRef, columns: plan.target, key: plan.targetKey, mode, writeBatch: task.writeBatch };
     let written = await target.transaction((writer) => writeChunk(writer, into, input, rejected));
-    if (written === undefined) {
-      if (binary && ++declines >= BINARY_DECLINES) {
-        binary = false;
-        job.logger.info({ table: job.label, chunk: chunk.seq }, 'binary copy cannot write this table\'s rows; copying the rest as text');
-      }
+    if (typeof written !== 'number') {
+      if (written === 'column') textFromNowOn(chunk, 'a column has no binary conversion into its target column');
       input = await readChunk(chunk, false);
-      written = (await target.transaction((writer) => writeChunk(writer, into, input, rejected)))!;
+      written = await target.transaction((writer) => writeChunk(writer, into, input, rejected));
+      if (typeof written !== 'number') throw new Error(`chunk ${chunk.seq}: rows read as text were declined (${written})`);
     }
     await ledger.done(chunk.seq, written, rejected.map((r) => ({ key: keyObject(plan, r.row), reason: r.reason, row: rowObject(plan.source, r.row) })));
     throttle.observe(count, Date.now() - started);

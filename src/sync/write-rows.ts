@@ -1,6 +1,6 @@
 import { isDataError } from '../connectors/sql/data-errors.ts';
 import type { SqlRow, TableRef, TableWriter, WriteMode } from '../connectors/sql/sql-engine.ts';
-import type { BinaryRows } from '../connectors/sql/binary-rows.ts';
+import type { BinaryDecline, BinaryRows } from '../connectors/sql/binary-rows.ts';
 import { decodeTextRows, type TextRows } from '../connectors/sql/text-rows.ts';
 import { errorMessage } from '../core/errors.ts';
 
@@ -77,18 +77,19 @@ export function chunkCount(input: ChunkRows): number {
 }
 
 /**
- * Writes a chunk's rows in the writer's transaction; returns the rows written, or undefined when
- * binary rows could not be written so (nothing written: a column or value binary cannot convert,
- * or a row the target rejects, which only the text path isolates). The caller then reads them again as text.
+ * Writes a chunk's rows in the writer's transaction; returns the rows written, or why binary rows
+ * were not written (nothing written: see BinaryDecline; a row the target rejects is a `value`
+ * decline, as only the text path isolates such rows). The caller then reads them again as text.
  */
-export async function writeChunk(writer: TableWriter, target: WriteTarget, input: ChunkRows, rejected: RejectedRow[]): Promise<number | undefined> {
+export async function writeChunk(writer: TableWriter, target: WriteTarget, input: ChunkRows, rejected: RejectedRow[]): Promise<number | BinaryDecline> {
   if ('rows' in input) return writeRows(writer, target, input.rows, rejected);
   if ('text' in input) return writeTextRows(writer, target, input.text, rejected);
-  if (!writer.writeBinary) return undefined;
+  if (!writer.writeBinary) return 'column';
   try {
-    return (await writer.writeBinary(target.table, target.columns, target.key, input.binary, target.mode)) ? input.binary.count : undefined;
+    const done = await writer.writeBinary(target.table, target.columns, target.key, input.binary, target.mode);
+    return done === true ? input.binary.count : done;
   } catch (err) {
     if (!isDataError(err)) throw err;
-    return undefined;
+    return 'value';
   }
 }

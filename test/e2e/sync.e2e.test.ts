@@ -12,6 +12,7 @@ import { runSyncTask } from '../../src/sync/run-sync-task.ts';
 import { syncTaskSchema } from '../../src/sync/spec.ts';
 import type { SyncReport } from '../../src/sync/sync-report.ts';
 import { scratchDir, scratchMariaDb, scratchPostgres, type ScratchMariaDb, type ScratchPostgres } from '../services/scratch-databases.ts';
+import { startMariaDb } from '../services/mariadb.ts';
 import { seedItems, tableRows } from './sync-harness.ts';
 
 /** `sluice sync` in-process against real MariaDB, PostgreSQL and SQLite. */
@@ -149,6 +150,25 @@ describe('sync between engines', () => {
     assert.equal(times.totals.rowsWritten, 60);
     const all = (await maria.conn.query("SELECT id, CAST(t AS CHAR) AS t FROM dated ORDER BY id") as unknown as [unknown[]])[0];
     assert.deepEqual((await pgdb.client.query('SELECT id, t::text AS t FROM dated ORDER BY id')).rows, JSON.parse(JSON.stringify(all)));
+  });
+
+  test('MariaDB → PostgreSQL from a server that refuses prepared statements: the table is read as text', async () => {
+    const server = await startMariaDb({ binlog: false, bufferPool: '32M', extraArgs: ['--max-prepared-stmt-count=0'] });
+    try {
+      const conn = await server.connect();
+      await conn.query(`CREATE DATABASE shop; USE shop; CREATE TABLE shop.notes (id INT PRIMARY KEY, body VARCHAR(40), at DATETIME(3));
+        INSERT INTO shop.notes SELECT seq, CONCAT('note ', seq), TIMESTAMPADD(SECOND, seq, '2024-01-01') FROM seq_1_to_120`);
+      await conn.end();
+      const m = await engine({ type: 'mysql', host: server.host, port: server.port, user: server.user, password: '', database: 'shop' });
+      const p = await engine(pgdb.config);
+      const report = await sync({ name: 'no-prepare', from: { connection: 'a', tables: ['notes'] }, readBatch: 50 }, m, p);
+      assert.equal(report.status, 'ok', JSON.stringify(report.tables[0]?.error));
+      assert.equal(report.totals.rowsWritten, 120);
+      const { rows } = await pgdb.client.query("SELECT count(*)::int AS n, max(body) AS body, max(at)::text AS at FROM notes");
+      assert.deepEqual(rows, [{ n: 120, body: 'note 99', at: '2024-01-01 00:02:00' }]);
+    } finally {
+      await server.stop();
+    }
   });
 
   test('columns: exclude and rename, and a WHERE filter; an unknown column is named', async () => {

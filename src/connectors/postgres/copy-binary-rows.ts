@@ -27,6 +27,8 @@ export type BinaryPlan = (typeof BinaryPlan)[keyof typeof BinaryPlan];
 
 const STRING_TYPE = /^(text|character varying(\(\d+\))?|character(\(\d+\))?)$/;
 const TIMESTAMP_TYPE = /^timestamp(\(\d\))? with(out)? time zone$/;
+/** `numeric` itself (format_type prints a domain or array under its own name: `numeric_id`, `numeric[]`). */
+const NUMERIC_TYPE = /^numeric(\(\d+(,-?\d+)?\))?$/;
 
 /** The plan of a field of `form` from `source` into `target`, or undefined when the text path must write it. */
 export function binaryPlan(form: BinaryForm, source: SqlColumn | undefined, target: SqlColumn | undefined): BinaryPlan | undefined {
@@ -38,9 +40,9 @@ export function binaryPlan(form: BinaryForm, source: SqlColumn | undefined, targ
       if (type === 'integer') return BinaryPlan.Int4;
       if (type === 'bigint') return BinaryPlan.Int8;
       if (type === 'boolean') return BinaryPlan.Bool;
-      return type.startsWith('numeric') ? BinaryPlan.IntNumeric : undefined;
+      return NUMERIC_TYPE.test(type) ? BinaryPlan.IntNumeric : undefined;
     case 'decimal':
-      return type.startsWith('numeric') ? BinaryPlan.DecimalNumeric : undefined;
+      return NUMERIC_TYPE.test(type) ? BinaryPlan.DecimalNumeric : undefined;
     case 'float':
       if (form.bytes === 8 && (source.length ?? 53) === 53) return type === 'double precision' ? BinaryPlan.Float8 : undefined;
       if (type !== 'real') return undefined;

@@ -206,12 +206,12 @@ class PostgresEngine implements SqlEngine {
       writeBinary: async (table: TableRef, names: readonly string[], key: readonly string[], input: BinaryRows, mode: WriteMode) => {
         const columns = await this.cache.columns(table, names);
         const plans = binaryCopyPlan(input, names, key, mode, names.map((n) => columns.get(n)));
-        if (!plans) return false;
+        if (typeof plans === 'string') return plans;
         const parts = copyBinaryRows(input, plans);
-        if (!parts) return false;
+        if (!parts) return 'value';
         if (mode === 'replace') replaceKeyIndex(table, names, key);
         // No INSERTs: where the write would need them (no staging table allowed), the rows are read again as text.
-        return copier.write(table, names, key, input.count, mode, () => parts, undefined, 'binary');
+        return (await copier.write(table, names, key, input.count, mode, () => parts, undefined, 'binary')) || 'column';
       },
       deleteKeys: async (table: TableRef, key: readonly string[], keys: readonly SqlRow[]) => {
         if (keys.length === 0) return 0;

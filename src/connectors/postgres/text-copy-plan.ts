@@ -1,4 +1,4 @@
-import type { BinaryRows } from '../sql/binary-rows.ts';
+import type { BinaryDecline, BinaryRows } from '../sql/binary-rows.ts';
 import type { SqlColumn, WriteMode } from '../sql/sql-engine.ts';
 import { mayRepeatKey, type TextRows } from '../sql/text-rows.ts';
 import { COPY_MIN_ROWS } from './copy-sql.ts';
@@ -15,27 +15,30 @@ export function textCopyPlan(input: TextRows, names: readonly string[], key: rea
   if (input.count < COPY_MIN_ROWS || input.width !== names.length) return undefined;
   const plans = copyFieldPlans(input, targets);
   if (!plans) return undefined;
-  const at = key.map((k) => names.indexOf(k));
-  if ((mode === 'upsert' || mode === 'replace') && at.length > 0 && at.every((i) => i >= 0)) {
-    const byBytes = at.every((i) => input.forms[i] !== 'value' && input.columns[i]?.family !== 'float');
-    if (!byBytes || mayRepeatKey(input, at)) return undefined;
-  }
-  return plans;
+  return repeatedKeys(input, names, key, mode, (i) => input.forms[i] !== 'value') === 'no' ? plans : undefined;
 }
 
 /**
- * How BinaryRows are COPYed (binary format) into the target columns, or undefined when the text
- * path must write them: a column without a binary plan or (upsert and replace) rows that may
- * repeat a key. Any number of rows goes as COPY: a chunk too small for it is read as text.
+ * For upsert and replace (which keep the last row of a key): whether the rows may repeat a key,
+ * by the bytes of the key columns; `unknown` when a key column's bytes do not decide (floats,
+ * `value` fields: `bytesDecide` false).
  */
-export function binaryCopyPlan(input: BinaryRows, names: readonly string[], key: readonly string[], mode: WriteMode, targets: readonly (SqlColumn | undefined)[]): BinaryPlan[] | undefined {
-  if (input.width !== names.length) return undefined;
-  const plans = binaryPlans(input, targets);
-  if (!plans) return undefined;
+function repeatedKeys(input: TextRows | BinaryRows, names: readonly string[], key: readonly string[], mode: WriteMode, bytesDecide: (i: number) => boolean): 'no' | 'maybe' | 'unknown' {
   const at = key.map((k) => names.indexOf(k));
-  if ((mode === 'upsert' || mode === 'replace') && at.length > 0 && at.every((i) => i >= 0)) {
-    const byBytes = at.every((i) => input.forms[i]!.kind !== 'value' && input.columns[i]?.family !== 'float');
-    if (!byBytes || mayRepeatKey(input, at)) return undefined;
-  }
-  return plans;
+  if ((mode !== 'upsert' && mode !== 'replace') || at.length === 0 || at.some((i) => i < 0)) return 'no';
+  if (!at.every((i) => bytesDecide(i) && input.columns[i]?.family !== 'float')) return 'unknown';
+  return mayRepeatKey(input, at) ? 'maybe' : 'no';
+}
+
+/**
+ * How BinaryRows are COPYed (binary format) into the target columns, or why the text path must
+ * write them: a column without a binary plan, or (upsert and replace) rows that may repeat a key.
+ * Any number of rows goes as COPY (binary COPY has no per-row text to save on small writes).
+ */
+export function binaryCopyPlan(input: BinaryRows, names: readonly string[], key: readonly string[], mode: WriteMode, targets: readonly (SqlColumn | undefined)[]): BinaryPlan[] | BinaryDecline {
+  if (input.width !== names.length) return 'column';
+  const plans = binaryPlans(input, targets);
+  if (!plans) return 'column';
+  const repeated = repeatedKeys(input, names, key, mode, (i) => input.forms[i]!.kind !== 'value');
+  return repeated === 'no' ? plans : repeated === 'unknown' ? 'column' : 'value';
 }

@@ -26,6 +26,13 @@ export type BinaryForm =
  * Equal bytes in a column are equal values and different bytes different values, except for
  * floats (`-0` and `0`) and `value` fields.
  */
+/**
+ * Why a writer wrote no BinaryRows: `column`, a column has no binary conversion into its target
+ * column (or the target needs a write binary cannot do), so no chunk of the table can go binary;
+ * `value`, something in these rows cannot be converted (a value, a key that may repeat).
+ */
+export type BinaryDecline = 'column' | 'value';
+
 export interface BinaryRows extends Omit<TextRows, 'forms' | 'row'> {
   readonly forms: readonly BinaryForm[];
 }

@@ -1,4 +1,4 @@
-import type { BinaryRows } from './binary-rows.ts';
+import type { BinaryDecline, BinaryRows } from './binary-rows.ts';
 import type { TextRows } from './text-rows.ts';
 
 /**
@@ -98,11 +98,11 @@ export interface TableWriter {
   /**
    * Writes rows kept as a source's binary protocol (BinaryRows) with the effect `write` has for
    * the same rows read by readRange, converting each field's bytes to the target's own binary
-   * format. Resolves false, having written nothing, when a column or a value cannot be converted
-   * so (the caller then reads the rows again as text); on error nothing of this call is applied.
-   * Only writers of engines with `writesBinary`.
+   * format. Resolves true when written; otherwise, having written nothing, with why (the caller
+   * then reads the rows again as text). On error nothing of this call is applied. Only writers
+   * of engines with `writesBinary`.
    */
-  writeBinary?(table: TableRef, columns: readonly string[], key: readonly string[], rows: BinaryRows, mode: WriteMode): Promise<boolean>;
+  writeBinary?(table: TableRef, columns: readonly string[], key: readonly string[], rows: BinaryRows, mode: WriteMode): Promise<true | BinaryDecline>;
   /** Deletes the rows with these key values; returns how many were deleted. */
   deleteKeys(table: TableRef, key: readonly string[], keys: readonly SqlRow[]): Promise<number>;
 }
