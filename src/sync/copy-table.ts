@@ -133,7 +133,7 @@ export async function copyTable(job: TableJob, report: TableReport): Promise<voi
   // work at the same time (a failed read ahead is simply read again by the chunk's retry).
   // Only for compact text or binary rows (one buffer a chunk): decoded rows are an object per
   // value, and a second chunk of those per worker would break the memory budget.
-  const readAhead = Boolean((source.readRangeText && target.writesText) || (source.readRangeBinary && target.writesBinary));
+  const readAhead = binary || Boolean(source.readRangeText && target.writesText);
   const startNext = async () => {
     const item = await nextChunk();
     if (!item) return undefined;

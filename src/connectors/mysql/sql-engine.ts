@@ -15,7 +15,7 @@ import { shortestFloat32 } from '../sql/values.ts';
 import { deleteStatements } from '../sql/write-sql.ts';
 import { describeMysql, listMysqlTables } from './introspect.ts';
 import { queryBinaryRows } from './binary-read.ts';
-import { queryTextRows } from './text-read.ts';
+import { queryTextRows, type TextRowsSize } from './text-read.ts';
 import { mysqlParam, mysqlTypeCast } from './values.ts';
 import { mysqlWriteStatements } from './writes.ts';
 
@@ -35,7 +35,7 @@ class MysqlEngine implements SqlEngine {
   private readonly mariadb: boolean;
   private readonly cache: ColumnCache;
   /** Bytes per row of the last text read of a table's columns, to size the next one's buffer. */
-  private readonly textRowBytes = new Map<string, number>();
+  private readonly rawRowBytes = new Map<string, number>();
 
   private readonly slots: TransactionSlots;
 
@@ -134,26 +134,25 @@ class MysqlEngine implements SqlEngine {
   }
 
   /** readRange's rows kept as the protocol's text (see TextRows); decoded to the same values on demand. */
-  async readRangeText(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number; expectRows?: number } = {}): Promise<TextRows> {
+  readRangeText(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number; expectRows?: number } = {}): Promise<TextRows> {
+    return this.readRaw('text', table, names, key, range, options, (sql, params, columns, size, adjust) => queryTextRows(this.pool, sql, params, columns, size, adjust));
+  }
+
+  /** readRange's rows as a prepared statement's binary protocol rows (see BinaryRows). */
+  readRangeBinary(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number; expectRows?: number } = {}): Promise<BinaryRows> {
+    return this.readRaw('binary', table, names, key, range, options, (sql, params, columns, size) => queryBinaryRows(this.pool, sql, params, columns, size));
+  }
+
+  /** A range read kept as the wire's bytes, its buffers sized by the bytes per row the last such read of the columns took. */
+  private async readRaw<T>(wire: string, table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number; expectRows?: number },
+    query: (sql: string, params: unknown[], columns: (SqlColumn | undefined)[], size: TextRowsSize, adjust: (row: SqlRow) => SqlRow) => Promise<{ rows: T; rowBytes: number }>): Promise<T> {
     const columns = await this.cache.columns(table, [...names, ...key]);
     const statement = rangeSql(this.context(columns), table, names, key, range, options.where, options.limit);
     const adjust = this.adjuster(names, columns) ?? ((row: SqlRow) => row);
-    const id = [table.schema ?? '', table.name, ...names].join('\u0000');
-    const size = { rows: options.expectRows ?? options.limit ?? 1000, rowBytes: this.textRowBytes.get(id) ?? 64 };
-    const { rows, rowBytes } = await guard(this.label, 'reading', table, () =>
-      queryTextRows(this.pool, statement.sql, statement.params, names.map((n) => columns.get(n)), size, adjust));
-    if (rowBytes > 0) this.textRowBytes.set(id, Math.ceil(rowBytes * 1.05));
-    return rows;
-  }
-
-  async readRangeBinary(table: TableRef, names: readonly string[], key: readonly string[], range: KeyRange, options: ReadOptions & { limit?: number; expectRows?: number } = {}): Promise<BinaryRows> {
-    const columns = await this.cache.columns(table, [...names, ...key]);
-    const statement = rangeSql(this.context(columns), table, names, key, range, options.where, options.limit);
-    const id = ['binary', table.schema ?? '', table.name, ...names].join('\u0000');
-    const size = { rows: options.expectRows ?? options.limit ?? 1000, rowBytes: this.textRowBytes.get(id) ?? 64 };
-    const { rows, rowBytes } = await guard(this.label, 'reading', table, () =>
-      queryBinaryRows(this.pool, statement.sql, statement.params, names.map((n) => columns.get(n)), size));
-    if (rowBytes > 0) this.textRowBytes.set(id, Math.ceil(rowBytes * 1.05));
+    const id = [wire, table.schema ?? '', table.name, ...names].join('\u0000');
+    const size = { rows: options.expectRows ?? options.limit ?? 1000, rowBytes: this.rawRowBytes.get(id) ?? 64 };
+    const { rows, rowBytes } = await guard(this.label, 'reading', table, () => query(statement.sql, statement.params, names.map((n) => columns.get(n)), size, adjust));
+    if (rowBytes > 0) this.rawRowBytes.set(id, Math.ceil(rowBytes * 1.05));
     return rows;
   }
 
