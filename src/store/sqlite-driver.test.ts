@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { scratchDir } from '../../test/services/scratch-databases.ts';
 import { openSqlite } from './sqlite-driver.ts';
 
 test('a statement outside a transaction waits for it and does not roll back with it', async () => {
@@ -32,5 +35,29 @@ test('statements are prepared once and reused; nested transactions run inside th
     assert.deepEqual((await db.all('SELECT COUNT(*) AS n, MIN(v) AS lo FROM t')).map((r) => ({ ...r })), [{ n: 1001, lo: -1 }]);
   } finally {
     await db.close();
+  }
+});
+
+test('opening the store waits for a lock another process holds (it does not fail with "database is locked")', async () => {
+  const dir = await scratchDir('sluice-sqlite-lock-');
+  const file = join(dir.dir, 'meta.db');
+  // Another process opens, writes and closes the file for 3 s: each last close checkpoints the WAL under an exclusive lock.
+  const churn = `const { DatabaseSync } = require('node:sqlite'); const end = Date.now() + 3000;
+    while (Date.now() < end) { const d = new DatabaseSync(${JSON.stringify(file)}, { timeout: 5000 });
+      d.exec('PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS t (x); INSERT INTO t VALUES (1)'); d.close(); }`;
+  const child = spawn(process.execPath, ['-e', churn], { stdio: 'inherit' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    let opened = 0;
+    for (const end = Date.now() + 2500; Date.now() < end; ) {
+      const db = openSqlite(file);
+      await db.close();
+      opened++;
+    }
+    assert.equal(await exited, 0);
+    assert.ok(opened > 10, `opened ${opened} times while the other process churned`);
+  } finally {
+    child.kill();
+    await dir.drop();
   }
 });

@@ -13,8 +13,10 @@ const STATEMENT_CACHE = 256;
  */
 export function openSqlite(file: string): SqlDriver {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+  // The busy timeout from the start: the journal-mode pragma itself waits for a lock when another
+  // process holds one (closing the last connection checkpoints the WAL under an exclusive lock).
+  const db = new DatabaseSync(file, { timeout: 5000 });
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
   const statements = new Map<string, StatementSync>();
   const prepare = (sql: string): StatementSync => {
     let st = statements.get(sql);
